@@ -1,0 +1,108 @@
+"""barcamp: run a public-innovation BarCamp forum."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+
+from app import realtime
+from app.config import Config, load_config
+from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
+
+#: French first; issue 8 adds the English catalogue
+SUPPORTED_LOCALES = ("fr",)
+
+
+def select_locale() -> str:
+    return request.accept_languages.best_match(SUPPORTED_LOCALES) or "fr"
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, sockets."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    load_config(app, config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    from app import models  # noqa: F401 - every table known to Alembic and to the mapper
+
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message = None
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    origins = app.config["ALLOWED_ORIGINS"] or None  # None: same origin only, never "*"
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        cors_allowed_origins=origins,
+        max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    realtime.init_app(app)
+
+    with app.app_context():
+        from app.common.db import configure_engine
+
+        configure_engine(db.engine)
+
+    @login.user_loader
+    def _load_organiser(organiser_id: str):
+        from app.accounts.models import Organiser
+
+        return db.session.get(Organiser, int(organiser_id))
+
+    from app.common.errors import register_error_handlers
+
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.accounts import views as _accounts_views  # noqa: F401
+    from app.common.api import API_PREFIX, openapi_document
+    from app.events import bp as events_bp
+    from app.events import views as _events_views  # noqa: F401
+    from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
+    from app.participants import bp as participants_bp
+    from app.participants import views as _participants_views  # noqa: F401
+    from app.proposals import bp as proposals_bp
+    from app.proposals import views as _proposals_views  # noqa: F401
+    from app.voting import bp as voting_bp
+    from app.voting import sockets as _voting_sockets  # noqa: F401
+    from app.voting import views as _voting_views  # noqa: F401
+
+    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp):
+        app.register_blueprint(bp)
+
+    @app.get(API_PREFIX + "/openapi.json")
+    def openapi():
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            ver = version("barcamp")
+        except PackageNotFoundError:
+            ver = "dev"
+        return jsonify(openapi_document(ver))
+
+    # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
+    for name in ("accounts", "events", "participants", "proposals", "voting"):
+        for endpoint, view in list(app.view_functions.items()):
+            if endpoint.startswith(f"{name}.api_"):
+                csrf.exempt(f"{view.__module__}.{view.__name__}")
+    csrf.exempt(openapi)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    @app.context_processor
+    def _globals():
+        return {"current_locale": str(get_locale() or "fr")}

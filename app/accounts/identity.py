@@ -1,0 +1,131 @@
+"""Who is calling: organiser, participant or projector, from a bearer token or the session cookie."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from flask import current_app, g, request, session
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.accounts.models import Organiser
+from app.common.errors import Forbidden, Unauthorized
+from app.events.models import Event
+from app.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
+from app.extensions import db
+from app.participants.models import Participant
+from app.participants.services import TOKEN_PREFIX, participant_from_token
+
+#: organiser API tokens live a week
+ORGANISER_TOKEN_MAX_AGE = 7 * 24 * 3600
+ORGANISER_TOKEN_PREFIX = "o_"
+PROJECTOR_TOKEN_PREFIX = "v_"
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str  # "organiser" | "participant" | "projector"
+    organiser: Organiser | None = None
+    participant: Participant | None = None
+    event_id: int | None = None  # participant's or projector's forum
+
+    def may_read(self, event: Event) -> bool:
+        if self.kind == "organiser":
+            return event.organiser_id == self.organiser.id
+        return self.event_id == event.id
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="organiser-token")
+
+
+def issue_organiser_token(organiser: Organiser) -> str:
+    return ORGANISER_TOKEN_PREFIX + _serializer().dumps({"oid": organiser.id})
+
+
+def projector_auth_token(event: Event) -> str:
+    return PROJECTOR_TOKEN_PREFIX + event.projector_token
+
+
+def identity_from_token(token: str | None) -> Identity | None:
+    """Resolve any of the three token kinds; None when it is unknown or expired."""
+    if not token:
+        return None
+    if token.startswith(ORGANISER_TOKEN_PREFIX):
+        try:
+            payload = _serializer().loads(token[len(ORGANISER_TOKEN_PREFIX):], max_age=ORGANISER_TOKEN_MAX_AGE)
+        except (BadSignature, SignatureExpired):
+            return None
+        organiser = db.session.get(Organiser, payload.get("oid"))
+        return Identity("organiser", organiser=organiser) if organiser else None
+    if token.startswith(TOKEN_PREFIX):
+        participant = participant_from_token(token)
+        return Identity("participant", participant=participant, event_id=participant.event_id) if participant else None
+    if token.startswith(PROJECTOR_TOKEN_PREFIX):
+        try:
+            event = find_event_by_projector_token(token[len(PROJECTOR_TOKEN_PREFIX):])
+        except Exception:  # noqa: BLE001 - an unknown token is simply no identity
+            return None
+        return Identity("projector", event_id=event.id)
+    return None
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def remember_participant(participant: Participant, token: str) -> None:
+    """Keep the participant's token in the session cookie, so the same phone resumes them."""
+    tokens = dict(session.get("participants", {}))
+    tokens[str(participant.event_id)] = token
+    session["participants"] = tokens
+    session.permanent = True
+
+
+def session_participant_token(event_id: int) -> str | None:
+    return session.get("participants", {}).get(str(event_id))
+
+
+def current_identity() -> Identity | None:
+    """The caller of an API request, from its bearer token only.
+
+    Cookies never authenticate the API, so its endpoints need no CSRF token and a foreign page
+    cannot make a logged-in organiser's browser call them.
+    """
+    if "identity" in g:
+        return g.identity
+    identity = identity_from_token(_bearer_token())
+    g.identity = identity
+    return identity
+
+
+def api_auth(*kinds: str):
+    """Require one of the identity kinds for an API endpoint; passes `identity`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            identity = current_identity()
+            if identity is None:
+                raise Unauthorized("unauthorized", _("Jeton d'accès manquant ou invalide."))
+            if identity.kind not in kinds:
+                raise Forbidden("forbidden", _("Cette action n'est pas permise avec ce jeton."))
+            kwargs["identity"] = identity
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def event_for(identity: Identity, event_id: int) -> Event:
+    """The forum, if this identity may see it (an organiser only their own)."""
+    if identity.kind == "organiser":
+        return get_event_for_organiser(event_id, identity.organiser.id)
+    event = get_event(event_id)
+    if identity.event_id != event.id:
+        raise Forbidden("not_in_event", _("Votre jeton ne donne pas accès à ce forum."))
+    return event

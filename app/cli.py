@@ -1,0 +1,92 @@
+"""The `barcamp` command group."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli():
+    """Run a public-innovation BarCamp forum."""
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@with_appcontext
+def run_command(host: str, port: int):
+    """Serve HTTP and Socket.IO on gevent."""
+    from flask import current_app
+
+    from app.extensions import socketio
+
+    click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)
+
+
+@cli.group("db")
+def db_group():
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str):
+    """Create or upgrade the schema to the latest migration."""
+    from flask_migrate import upgrade
+
+    upgrade(revision=revision)
+    click.echo("barcamp: database schema is up to date")
+
+
+@cli.group("organiser")
+def organiser_group():
+    """Organiser accounts."""
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@organiser_group.command("create")
+@click.argument("email")
+@with_appcontext
+def organiser_create(email: str):
+    """Create an organiser account (password prompted, or read from standard input)."""
+    from app.accounts.services import create_organiser
+    from app.common.db import write_transaction
+    from app.common.errors import DomainError
+
+    password = _read_password()
+    try:
+        with write_transaction():
+            organiser = create_organiser(email, password)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"barcamp: organiser {organiser.email} created")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command():
+    """Create the schema and a demo forum from the 2017 Alpes-Maritimes restitution."""
+    from flask_migrate import upgrade
+
+    from app.demo import create_demo
+
+    upgrade()
+    info = create_demo()
+    click.echo("barcamp: demo forum ready")
+    for key, value in info.items():
+        click.echo(f"  {key:<16} {value}")

@@ -1,0 +1,1 @@
+"""Pieces every area shares: database helpers, errors, authentication, the API toolkit."""

@@ -1,0 +1,81 @@
+"""Database set-up and the one way to run a unit of work that writes."""
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+#: set while a write unit of work runs: SQLite then opens its transaction with BEGIN IMMEDIATE
+_writing: contextvars.ContextVar[bool] = contextvars.ContextVar("barcamp_writing", default=False)
+#: serialises SQLite writers of this process; a gevent-aware lock once gevent has patched threading
+_sqlite_write_lock = threading.RLock()
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Make SQLite durable and concurrent: WAL, a busy timeout, foreign keys, explicit BEGIN.
+
+    synchronous=NORMAL in WAL mode: a commit survives an application crash (kill -9);
+    on a power loss the last transactions before the crash may be rolled back, never corrupted.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a unit of work that writes, then commit it once (or roll it back).
+
+    On SQLite the writers of this process take turns on a lock *before* the transaction starts:
+    a greenlet blocked in SQLite's busy handler would otherwise stall the whole gevent loop while
+    the lock holder can never run. The transaction starts with BEGIN IMMEDIATE so that the reads
+    it makes (a budget check) and its writes see one consistent state.
+    On PostgreSQL, services lock the rows they depend on (SELECT … FOR UPDATE).
+    """
+    session = db.session()  # the scoped session's current Session
+    # Close any read transaction first: a snapshot taken before the lock could be stale.
+    if session.in_transaction():
+        session.commit()
+    sqlite = is_sqlite()
+    if sqlite:
+        _sqlite_write_lock.acquire()
+    token = _writing.set(True)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _writing.reset(token)
+        if sqlite:
+            _sqlite_write_lock.release()

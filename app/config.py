@@ -1,0 +1,84 @@
+"""Settings read from BARCAMP_* environment variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Production defaults: SQLite in the instance folder, a single process."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in load_config
+    REDIS_URL: str | None = None
+    SECRET_KEY: str | None = None
+    WTF_CSRF_TIME_LIMIT = None  # a forum day is long; the session cookie bounds it
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    #: public base URL used in join links and QR codes (unset: the request's host)
+    PUBLIC_URL: str | None = None
+    #: Socket.IO origins allowed besides the server's own (comma-separated)
+    ALLOWED_ORIGINS: list[str] = []
+    #: seconds between two coalesced tally broadcasts of one forum
+    TALLY_INTERVAL = 0.2
+    #: join and proposal rate limits (a whole venue may share one Wi-Fi address)
+    JOIN_RATE_LIMIT = "600 per minute"
+    PROPOSAL_RATE_LIMIT = "20 per minute"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    SOCKETIO_ASYNC_MODE = "gevent"
+    MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+    TESTING = False
+
+
+class TestConfig(Config):
+    """Tests: a throw-away database, no CSRF friction in API tests, threading sockets."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SOCKETIO_ASYNC_MODE = "threading"
+    SECRET_KEY = "test-secret-key"
+    RATELIMIT_ENABLED = False
+
+
+def load_config(app, config: type[Config] | dict | None) -> None:
+    """Fill app.config from the class, the environment and the instance folder."""
+    base = config if isinstance(config, type) else Config
+    app.config.from_object(base)
+    if isinstance(config, dict):
+        app.config.update(config)
+    env = os.environ
+    if env.get("BARCAMP_DATABASE_URL") and not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["BARCAMP_DATABASE_URL"]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "barcamp.sqlite3")
+    if "BARCAMP_REDIS_URL" in env and app.config.get("REDIS_URL") is None:
+        app.config["REDIS_URL"] = env["BARCAMP_REDIS_URL"] or None
+    if env.get("BARCAMP_PUBLIC_URL") and not app.config.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = env["BARCAMP_PUBLIC_URL"].rstrip("/")
+    if env.get("BARCAMP_ALLOWED_ORIGINS"):
+        app.config["ALLOWED_ORIGINS"] = [o.strip() for o in env["BARCAMP_ALLOWED_ORIGINS"].split(",") if o.strip()]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env.get("BARCAMP_SECRET_KEY") or _instance_secret_key(app.instance_path)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        # Greenlets wait on the write lock, not on the pool: keep enough connections for readers.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 20, "max_overflow": 40, "pool_timeout": 30})
+    else:
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True})

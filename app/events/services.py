@@ -1,0 +1,127 @@
+"""The forum domain: creation, lookup, and the phase state machine."""
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.common.db import utcnow
+from app.common.errors import Conflict, Forbidden, NotFound
+from app.events.enums import TRANSITIONS, Phase
+from app.events.models import Event, Theme
+from app.events.schemas import EventCreate
+from app.extensions import db
+
+#: join-code alphabet: no look-alikes (0/O, 1/I/L), no vowels that spell words by accident besides A/E/U
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def generate_join_code() -> str:
+    """Return a fresh join code not used by any forum."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(Event.id).where(Event.join_code == code)) is None:
+            return code
+
+
+def normalise_join_code(raw: str) -> str:
+    """Uppercase a typed code and drop spaces and dashes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def create_event(organiser_id: int, data: EventCreate) -> Event:
+    """Create a forum in the draft phase with its join code and projector secret."""
+    event = Event(
+        organiser_id=organiser_id,
+        title=data.title,
+        starts_at=data.starts_at,
+        place=data.place,
+        description=data.description,
+        join_code=generate_join_code(),
+        projector_token=secrets.token_urlsafe(24),
+        phase=Phase.DRAFT,
+        voting_mode=data.voting.mode,
+        dots_budget=data.voting.dots,
+        max_per_proposal=data.voting.max_per_proposal,
+    )
+    seen: set[str] = set()
+    for position, name in enumerate(data.themes):
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            event.themes.append(Theme(name=name, position=position))
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def get_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("event_not_found", _("Ce forum n'existe pas."))
+    return event
+
+
+def get_event_for_organiser(event_id: int, organiser_id: int) -> Event:
+    """Return the forum if this organiser owns it."""
+    event = get_event(event_id)
+    if event.organiser_id != organiser_id:
+        raise Forbidden("not_your_event", _("Ce forum appartient à un autre organisateur."))
+    return event
+
+
+def find_event_by_code(raw_code: str) -> Event:
+    code = normalise_join_code(raw_code)
+    event = db.session.scalar(select(Event).where(Event.join_code == code)) if len(code) == JOIN_CODE_LENGTH else None
+    if event is None:
+        raise NotFound("unknown_code", _("Aucun forum ne correspond au code « %(code)s ».", code=raw_code.strip()[:12]))
+    return event
+
+
+def find_event_by_projector_token(token: str) -> Event:
+    event = db.session.scalar(select(Event).where(Event.projector_token == token))
+    if event is None:
+        raise NotFound("event_not_found", _("Ce lien de projection n'est pas valide."))
+    return event
+
+
+def events_of_organiser(organiser_id: int) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.organiser_id == organiser_id).order_by(Event.id.desc())))
+
+
+def transition_phase(event: Event, target: Phase) -> Event:
+    """Move the forum to `target`, the one way a phase ever changes.
+
+    Side effects, by target phase:
+    - proposals: participants may propose, edit and withdraw topics;
+    - voting: topics are frozen, the voting rules (mode, budgets) are frozen for good
+      (`voting_opened_at` is set) and ballots are accepted;
+    - closed: ballots are refused; the ranking is final.
+    Callers commit and then broadcast the `phase` message (and a final tally when closing).
+    """
+    if target == event.phase:
+        return event
+    if target not in TRANSITIONS[event.phase]:
+        raise Conflict(
+            "illegal_transition",
+            _("Impossible de passer de la phase « %(src)s » à « %(dst)s ».", src=event.phase.label, dst=target.label),
+        )
+    if target == Phase.VOTING and event.voting_opened_at is None:
+        event.voting_opened_at = utcnow()
+    event.phase = target
+    db.session.flush()
+    return event
+
+
+def require_phase(event: Event, *phases: Phase) -> None:
+    """Refuse an action outside the phases where it is allowed."""
+    if event.phase not in phases:
+        raise Conflict(
+            "wrong_phase",
+            _("Action impossible pendant la phase « %(phase)s ».", phase=event.phase.label),
+        )
+
+
+def voting_rules_frozen(event: Event) -> bool:
+    return event.voting_opened_at is not None

@@ -1,0 +1,1 @@
+"""The live channel: Socket.IO connection, forum rooms and full-state snapshots."""

@@ -1,0 +1,64 @@
+"""Socket handler plumbing: who is connected, and errors turned into acks."""
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import request, session
+from flask_babel import gettext as _
+
+from app.accounts.identity import Identity, identity_from_token
+from app.common.errors import DomainError, Unauthorized
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def store_identity(identity: Identity) -> None:
+    """Remember, for this connection only, who authenticated on connect."""
+    session["live_identity"] = {
+        "kind": identity.kind,
+        "organiser_id": identity.organiser.id if identity.organiser else None,
+        "participant_id": identity.participant.id if identity.participant else None,
+        "event_id": identity.event_id,
+    }
+
+
+def socket_identity() -> Identity:
+    """Rebuild the connection's identity from the ids stored on connect."""
+    from app.accounts.models import Organiser
+    from app.participants.models import Participant
+
+    stored = session.get("live_identity")
+    if not stored:
+        raise Unauthorized("unauthorized", _("Connexion non authentifiée."))
+    if stored["kind"] == "organiser":
+        return Identity("organiser", organiser=db.session.get(Organiser, stored["organiser_id"]))
+    if stored["kind"] == "participant":
+        participant = db.session.get(Participant, stored["participant_id"])
+        return Identity("participant", participant=participant, event_id=stored["event_id"])
+    return Identity("projector", event_id=stored["event_id"])
+
+
+def authenticate(auth) -> Identity | None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    return identity_from_token(token if isinstance(token, str) else None)
+
+
+def socket_action(handler):
+    """Run a client event: answer {"ok": False, "error"} on refusal, never a stack trace."""
+
+    @functools.wraps(handler)
+    def wrapper(*args):
+        try:
+            return handler(*args)
+        except DomainError as error:
+            db.session.rollback()
+            return {"ok": False, **error.to_dict()}
+        except Exception:
+            db.session.rollback()
+            log.exception("socket event %s failed (sid %s)", handler.__name__, getattr(request, "sid", "?"))
+            return {"ok": False, "error": {"code": "internal_error",
+                                           "message": _("Une erreur interne est survenue. Réessayez.")}}
+
+    return wrapper

@@ -1,0 +1,50 @@
+"""Connect, join a forum's room, resync."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_socketio import join_room
+from pydantic import BaseModel
+
+from app.accounts.identity import event_for
+from app.common.api import validate
+from app.extensions import db, socketio
+from app.live.guard import authenticate, socket_action, socket_identity, store_identity
+from app.live.services import event_state
+from app.realtime import NAMESPACE, event_room
+
+
+class JoinIn(BaseModel):
+    event_id: int
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def on_connect(auth=None):
+    """Accept only a known token sent in the `auth` payload (never in the query string)."""
+    try:
+        identity = authenticate(auth)
+    finally:
+        db.session.remove()
+    if identity is None:
+        raise ConnectionRefusedError(_("Jeton d'accès manquant ou invalide."))
+    store_identity(identity)
+
+
+@socketio.on("join", namespace=NAMESPACE)
+@socket_action
+def on_join(payload=None):
+    """Enter the forum's room (the server decides which) and get the full state."""
+    data = validate(JoinIn, payload)
+    identity = socket_identity()
+    event = event_for(identity, data.event_id)
+    join_room(event_room(event.id))
+    return {"ok": True, "state": event_state(event, identity)}
+
+
+@socketio.on("sync", namespace=NAMESPACE)
+@socket_action
+def on_sync(payload=None):
+    """Full state again, after a version gap."""
+    data = validate(JoinIn, payload)
+    identity = socket_identity()
+    event = event_for(identity, data.event_id)
+    return {"ok": True, "state": event_state(event, identity)}

@@ -1,0 +1,6 @@
+"""Import every area's models, so the mapper and Alembic see all tables."""
+from app.accounts.models import Organiser  # noqa: F401
+from app.events.models import Event, Theme  # noqa: F401
+from app.participants.models import Participant  # noqa: F401
+from app.proposals.models import Proposal  # noqa: F401
+from app.voting.models import Ballot  # noqa: F401

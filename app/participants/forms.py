@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.participants.enums import Profile
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code du forum"), validators=[DataRequired(), Length(max=20)])
+
+
+class JoinForm(FlaskForm):
+    name = StringField(_l("Votre prénom ou pseudonyme (facultatif)"), validators=[Optional(), Length(max=60)])
+    profile = SelectField(
+        _l("Vous êtes… (facultatif)"),
+        choices=[("", _l("— Je préfère ne pas le dire —"))] + [(p.value, p.label) for p in Profile],
+        default="",
+        validators=[Optional()],
+    )

@@ -1,0 +1,31 @@
+"""Participants: anonymous, per forum, identified by a secret token."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.db import utcnow
+from app.extensions import db
+from app.participants.enums import Profile
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+
+    #: primary key
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the forum joined
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the participant's secret token (the token itself is never stored)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: chosen pseudonym, may be empty
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    #: optional profile category
+    profile: Mapped[Profile | None] = mapped_column(Enum(Profile, native_enum=False, length=30))
+    #: when they joined
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id} event={self.event_id}>"

@@ -1,0 +1,47 @@
+"""Joining a forum without an account, and finding a participant again from their token."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import func, select
+
+from app.events.models import Event
+from app.extensions import db
+from app.participants.enums import Profile
+from app.participants.models import Participant
+
+#: participant tokens start with this, so a bearer token says which kind it is
+TOKEN_PREFIX = "p_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def join_event(event: Event, name: str = "", profile: Profile | None = None) -> tuple[Participant, str]:
+    """Create a participant of the forum; return it with its secret token (shown once)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(24)
+    participant = Participant(
+        event_id=event.id, token_hash=hash_token(token), display_name=name.strip()[:60], profile=profile
+    )
+    db.session.add(participant)
+    db.session.flush()
+    return participant, token
+
+
+def participant_from_token(token: str | None) -> Participant | None:
+    if not token or not token.startswith(TOKEN_PREFIX):
+        return None
+    return db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+
+
+def count_participants(event_id: int) -> int:
+    return db.session.scalar(select(func.count(Participant.id)).where(Participant.event_id == event_id)) or 0
+
+
+def display_name(participant: Participant | None) -> str:
+    """Name to show for a participant; anonymous ones get a stable pseudonym."""
+    if participant is None:
+        return ""
+    return participant.display_name or f"Anonyme #{participant.id}"

@@ -1,0 +1,51 @@
+"""Shapes of the proposals API."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.proposals.enums import ProposalStatus
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class ProposalCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Title
+    description: Description = ""
+    theme_id: int | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=10)
+
+
+class ProposalPatch(BaseModel):
+    """Edit by the author (title, description, theme, tags) or hide/unhide by the organiser."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Title | None = None
+    description: Description | None = None
+    theme_id: int | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=10)
+    hidden: bool | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class ProposalOut(BaseModel):
+    id: int
+    event_id: int
+    title: str
+    description: str
+    theme_id: int | None
+    theme: str | None
+    tags: list[str]
+    status: ProposalStatus
+    author_id: int | None
+    author_name: str
+    created_at: datetime
+
+
+class ProposalList(BaseModel):
+    proposals: list[ProposalOut]

@@ -1,0 +1,140 @@
+"""The recensement: propose, edit, withdraw and hide topics."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.common.errors import Forbidden, InvalidInput, NotFound
+from app.events.enums import Phase
+from app.events.models import Event, Theme
+from app.events.services import require_phase
+from app.extensions import db
+from app.participants.models import Participant
+from app.participants.services import display_name
+from app.proposals.enums import ProposalStatus
+from app.proposals.models import Proposal
+from app.proposals.schemas import ProposalCreate, ProposalOut, ProposalPatch
+
+
+def _check_theme(event: Event, theme_id: int | None) -> None:
+    if theme_id is not None and db.session.get(Theme, theme_id) not in event.themes:
+        raise InvalidInput("unknown_theme", _("Ce thème n'existe pas dans ce forum."))
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def create_proposal(event: Event, author: Participant | None, data: ProposalCreate) -> Proposal:
+    """Add a topic to the forum (participants: only while proposals are open)."""
+    if author is not None:
+        require_phase(event, Phase.PROPOSALS)
+    _check_theme(event, data.theme_id)
+    proposal = Proposal(
+        event_id=event.id,
+        author_id=author.id if author else None,
+        title=data.title,
+        description=data.description,
+        theme_id=data.theme_id,
+        tags=_clean_tags(data.tags),
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def get_proposal(event: Event, proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.event_id != event.id:
+        raise NotFound("proposal_not_found", _("Ce sujet n'existe pas dans ce forum."))
+    return proposal
+
+
+def _require_author(proposal: Proposal, participant: Participant) -> None:
+    if proposal.author_id != participant.id:
+        raise Forbidden("not_your_proposal", _("Seul l'auteur de ce sujet peut le modifier."))
+    if proposal.status != ProposalStatus.VISIBLE:
+        raise NotFound("proposal_not_found", _("Ce sujet a été retiré ou masqué."))
+
+
+def edit_proposal(event: Event, proposal: Proposal, data: ProposalPatch, *, by_organiser: bool = False,
+                  participant: Participant | None = None) -> Proposal:
+    """Change a topic's text: its author while proposals are open, or the organiser at any time."""
+    if not by_organiser:
+        _require_author(proposal, participant)
+        require_phase(event, Phase.PROPOSALS)
+    if data.title is not None:
+        proposal.title = data.title
+    if data.description is not None:
+        proposal.description = data.description
+    if "theme_id" in data.model_fields_set:
+        _check_theme(event, data.theme_id)
+        proposal.theme_id = data.theme_id
+    if data.tags is not None:
+        proposal.tags = _clean_tags(data.tags)
+    db.session.flush()
+    return proposal
+
+
+def withdraw_proposal(event: Event, proposal: Proposal, participant: Participant) -> Proposal:
+    """Let the author take back their own topic while proposals are open."""
+    _require_author(proposal, participant)
+    require_phase(event, Phase.PROPOSALS)
+    proposal.status = ProposalStatus.WITHDRAWN
+    db.session.flush()
+    return proposal
+
+
+def set_hidden(proposal: Proposal, hidden: bool, reason: str = "") -> Proposal:
+    """Hide a topic (organiser, reason required) or show it again; it stays in the database."""
+    if hidden:
+        if not reason.strip():
+            raise InvalidInput("reason_required", _("Indiquez la raison pour laquelle ce sujet est masqué."))
+        proposal.status = ProposalStatus.HIDDEN
+        proposal.hidden_reason = reason.strip()
+    elif proposal.status == ProposalStatus.HIDDEN:
+        proposal.status = ProposalStatus.VISIBLE
+        proposal.hidden_reason = ""
+    db.session.flush()
+    return proposal
+
+
+def visible_proposals(event_id: int) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.event_id == event_id, Proposal.status == ProposalStatus.VISIBLE)
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def hidden_proposals(event_id: int) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.event_id == event_id, Proposal.status == ProposalStatus.HIDDEN)
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def proposal_out(proposal: Proposal) -> dict:
+    """The JSON shape of a topic, as the API and the live messages send it."""
+    author = db.session.get(Participant, proposal.author_id) if proposal.author_id else None
+    return ProposalOut(
+        id=proposal.id,
+        event_id=proposal.event_id,
+        title=proposal.title,
+        description=proposal.description,
+        theme_id=proposal.theme_id,
+        theme=proposal.theme.name if proposal.theme else None,
+        tags=list(proposal.tags or []),
+        status=proposal.status,
+        author_id=proposal.author_id,
+        author_name=display_name(author),
+        created_at=proposal.created_at,
+    ).model_dump(mode="json")

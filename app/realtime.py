@@ -1,0 +1,166 @@
+"""The one place that emits Socket.IO messages: after commit, versioned, tallies coalesced.
+
+Every message to a forum's room carries `version`, a per-forum counter that grows by one per
+message. A client that sees a gap (or reconnects) asks for the full state again. Tallies are
+not sent per vote: a vote marks its forum dirty, and a background task sends at most one tally
+per forum every TALLY_INTERVAL seconds, and only when the ranking changed.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import Flask, current_app
+
+from app.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/live"
+
+
+def event_room(event_id: int) -> str:
+    return f"event:{event_id}"
+
+
+class MemoryVersions:
+    """Per-forum message counters of a single process, monotonic across restarts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[int, int] = {}
+        # Start from the clock (ms) so a restarted server never reuses versions clients have seen.
+        self._origin = int(time.time() * 1000)
+
+    def current(self, event_id: int) -> int:
+        with self._lock:
+            return self._values.get(event_id, self._origin)
+
+    def next(self, event_id: int) -> int:
+        with self._lock:
+            value = self._values.get(event_id, self._origin) + 1
+            self._values[event_id] = value
+            return value
+
+
+class RedisVersions:
+    """Per-forum message counters shared by every worker through Redis."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._origin = int(time.time() * 1000)
+
+    def _key(self, event_id: int) -> str:
+        return f"barcamp:version:{event_id}"
+
+    def current(self, event_id: int) -> int:
+        value = self._redis.get(self._key(event_id))
+        if value is None:
+            self._redis.set(self._key(event_id), self._origin, nx=True)
+            value = self._redis.get(self._key(event_id))
+        return int(value)
+
+    def next(self, event_id: int) -> int:
+        self._redis.set(self._key(event_id), self._origin, nx=True)
+        return int(self._redis.incr(self._key(event_id)))
+
+
+class LiveHub:
+    """Versioned broadcasts to a forum's room and the coalescing tally loop."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.interval = float(app.config["TALLY_INTERVAL"])
+        url = app.config.get("REDIS_URL")
+        self.versions = RedisVersions(url) if url else MemoryVersions()
+        self._dirty: set[int] = set()
+        self._last_ranking: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._task = None
+        self._stopped = False
+
+    # -- messages -------------------------------------------------------------------------
+    def emit(self, event_id: int, name: str, payload: dict) -> int:
+        version = self.versions.next(event_id)
+        socketio.emit(name, {"event_id": event_id, "version": version, **payload}, to=event_room(event_id),
+                      namespace=NAMESPACE)
+        return version
+
+    # -- tallies --------------------------------------------------------------------------
+    def mark_tally(self, event_id: int) -> None:
+        with self._lock:
+            self._dirty.add(event_id)
+            if self._task is None and not self._stopped:
+                self._task = socketio.start_background_task(self._loop)
+
+    def flush_tallies(self) -> int:
+        """Send a tally for each forum whose ranking changed since the last one; return how many."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        sent = 0
+        if not dirty:
+            return 0
+        from app.events.models import Event
+        from app.voting.services import compute_results
+
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    event = db.session.get(Event, event_id)
+                    if event is None:
+                        continue
+                    results = compute_results(event)
+                    if self._last_ranking.get(event_id) == results:
+                        continue
+                    self._last_ranking[event_id] = results
+                    self.emit(event_id, "tally", results)
+                    sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
+    def _loop(self) -> None:
+        while not self._stopped:
+            socketio.sleep(self.interval)
+            try:
+                self.flush_tallies()
+            except Exception:  # keep the loop alive whatever one forum does
+                log.exception("tally broadcast failed")
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
+def hub() -> LiveHub:
+    return current_app.extensions["barcamp_live"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["barcamp_live"] = LiveHub(app)
+
+
+# -- what handlers call after they commit ---------------------------------------------------
+def proposal_changed(proposal_payload: dict) -> None:
+    """Tell the forum a topic was added, edited, withdrawn or hidden (clients upsert or drop it)."""
+    live = hub()
+    live.emit(proposal_payload["event_id"], "proposal", {"proposal": proposal_payload})
+    live.mark_tally(proposal_payload["event_id"])
+
+
+def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
+    live = hub()
+    live.emit(event_id, "phase", {"phase": phase, "next_phases": next_phases})
+    live.mark_tally(event_id)
+    live.flush_tallies()
+
+
+def tally_changed(event_id: int) -> None:
+    hub().mark_tally(event_id)
+
+
+def current_version(event_id: int) -> int:
+    return hub().versions.current(event_id)

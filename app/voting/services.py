@@ -1,0 +1,168 @@
+"""Priorisation: idempotent, budgeted ballots and the three ways of ranking topics."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from app.common.db import is_sqlite
+from app.common.errors import Conflict, InvalidInput
+from app.events.enums import Phase, VotingMode
+from app.events.models import Event
+from app.events.services import require_phase
+from app.extensions import db
+from app.participants.models import Participant
+from app.proposals.enums import ProposalStatus
+from app.proposals.models import Proposal
+from app.proposals.services import get_proposal
+from app.voting.models import Ballot
+
+#: highest grade of the majority judgment (0 = Pas prioritaire … 4 = Très prioritaire)
+MAX_GRADE = 4
+
+
+def _visible_ballots(event_id: int, participant_id: int):
+    return (
+        select(Ballot)
+        .join(Proposal, Proposal.id == Ballot.proposal_id)
+        .where(
+            Ballot.event_id == event_id,
+            Ballot.participant_id == participant_id,
+            Proposal.status == ProposalStatus.VISIBLE,
+        )
+    )
+
+
+def remaining_dots(event: Event, votes: dict[int, int]) -> int | None:
+    """Dots left to spend (mode dots); None where the mode has no budget."""
+    if event.voting_mode != VotingMode.DOTS:
+        return None
+    return event.dots_budget - sum(votes.values())
+
+
+def my_votes(event: Event, participant: Participant) -> tuple[dict[int, int], int | None]:
+    """The participant's own ballots on visible topics, and what remains of their budget."""
+    votes = {b.proposal_id: b.value for b in db.session.scalars(_visible_ballots(event.id, participant.id))}
+    return votes, remaining_dots(event, votes)
+
+
+def _check_value(event: Event, value: int) -> None:
+    if event.voting_mode == VotingMode.DOTS and value > event.max_per_proposal:
+        raise Conflict(
+            "max_per_proposal",
+            _("Au plus %(n)s gommette(s) par sujet.", n=event.max_per_proposal),
+        )
+    if event.voting_mode == VotingMode.APPROVAL and value > 1:
+        raise InvalidInput("invalid_value", _("Un vote d'approbation vaut 0 ou 1."))
+    if event.voting_mode == VotingMode.MAJORITY and value > MAX_GRADE:
+        raise InvalidInput("invalid_value", _("Une mention va de 0 à %(max)s.", max=MAX_GRADE))
+
+
+def cast_vote(event: Event, participant: Participant, proposal_id: int, value: int) -> tuple[int, int | None]:
+    """Set the participant's ballot on one topic to an absolute value; return (value, remaining).
+
+    Run inside write_transaction(): the budget check and the write are one transaction. On
+    PostgreSQL the participant row is locked first, so concurrent requests of one participant
+    (on any worker) queue up instead of both passing the check; on SQLite the write lock does that.
+    Setting the same value twice changes nothing, so a retried request is harmless.
+    """
+    if participant.event_id != event.id:
+        raise Conflict("not_a_participant", _("Vous ne participez pas à ce forum."))
+    if not is_sqlite():
+        db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+    db.session.refresh(event)
+    require_phase(event, Phase.VOTING)
+    proposal = get_proposal(event, proposal_id)
+    if proposal.status != ProposalStatus.VISIBLE:
+        raise Conflict("proposal_unavailable", _("Ce sujet a été retiré ou masqué."))
+    _check_value(event, value)
+    ballots = {b.proposal_id: b for b in db.session.scalars(_visible_ballots(event.id, participant.id))}
+    votes = {pid: b.value for pid, b in ballots.items()}
+    before = remaining_dots(event, votes)
+    votes[proposal_id] = value
+    remaining = remaining_dots(event, votes)
+    if remaining is not None and remaining < 0:
+        raise Conflict("budget_exceeded", _("Plus assez de gommettes : il vous en reste %(n)s.", n=before))
+    existing = ballots.get(proposal_id)
+    if value == 0:
+        if existing is not None:
+            db.session.execute(delete(Ballot).where(Ballot.id == existing.id))
+    elif existing is None:
+        db.session.add(Ballot(event_id=event.id, participant_id=participant.id, proposal_id=proposal_id, value=value))
+    elif existing.value != value:
+        existing.value = value
+    db.session.flush()
+    return value, remaining
+
+
+def _majority_key(grades: list[int], judges: int) -> tuple[int, float, float]:
+    """Majority grade and the usual tie-break of the majority judgment.
+
+    Ungraded counts as the lowest grade. The majority grade is the lower median. Ties are broken
+    by the larger of p (share strictly above the median) and q (share strictly below): a topic
+    whose larger group is above ranks before one whose larger group is below; among those above,
+    larger p wins; among those below, larger q loses. Returns (grade, order key, score).
+    """
+    if judges == 0:
+        return 0, 0.0, 0.0
+    counts = [0] * (MAX_GRADE + 1)
+    for grade in grades:
+        counts[grade] += 1
+    counts[0] += judges - len(grades)
+    half = (judges - 1) // 2  # index of the lower median in the sorted grades
+    cumulative = 0
+    median = 0
+    for grade, n in enumerate(counts):
+        cumulative += n
+        if cumulative > half:
+            median = grade
+            break
+    above = sum(counts[median + 1 :]) / judges
+    below = sum(counts[:median]) / judges
+    gauge = above if above > below else -below
+    return median, gauge, round(median + gauge, 4)
+
+
+def compute_results(event: Event) -> dict:
+    """Rank the visible topics of the forum by its voting mode (hidden topics never appear)."""
+    proposals = db.session.execute(
+        select(Proposal.id, Proposal.title)
+        .where(Proposal.event_id == event.id, Proposal.status == ProposalStatus.VISIBLE)
+        .order_by(Proposal.id)
+    ).all()
+    visible_join = (Proposal.id == Ballot.proposal_id) & (Proposal.status == ProposalStatus.VISIBLE)
+    voted = db.session.scalar(
+        select(func.count(func.distinct(Ballot.participant_id))).join(Proposal, visible_join).where(
+            Ballot.event_id == event.id
+        )
+    ) or 0
+    rows = db.session.execute(
+        select(Ballot.proposal_id, Ballot.value, func.count())
+        .join(Proposal, visible_join)
+        .where(Ballot.event_id == event.id)
+        .group_by(Ballot.proposal_id, Ballot.value)
+    ).all()
+    grades: dict[int, list[int]] = defaultdict(list)
+    for proposal_id, value, n in rows:
+        grades[proposal_id].extend([value] * n)
+
+    entries = []
+    for proposal_id, title in proposals:
+        values = grades.get(proposal_id, [])
+        entry = {"proposal_id": proposal_id, "title": title, "voters": len(values), "grade": None}
+        if event.voting_mode == VotingMode.MAJORITY:
+            grade, gauge, score = _majority_key(values, voted)
+            entry.update(score=score, grade=grade, _key=(grade, gauge))
+        else:
+            score = sum(values)
+            entry.update(score=score, _key=(score,))
+        entries.append(entry)
+    entries.sort(key=lambda e: e["_key"], reverse=True)  # stable: equal keys keep topic order
+    previous_key, rank = None, 0
+    for position, entry in enumerate(entries, start=1):
+        key = entry.pop("_key")
+        if key != previous_key:
+            rank, previous_key = position, key
+        entry["rank"] = rank
+    return {"mode": event.voting_mode.value, "ranking": entries, "participants_voted": voted}
