@@ -1,0 +1,215 @@
+"""Shared fixtures: a fresh app and database per test, builders, and a real server subprocess.
+
+Set BARCAMP_TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run
+the whole suite on PostgreSQL; by default each test gets its own SQLite file.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.accounts.identity import issue_organiser_token
+from app.accounts.services import create_organiser
+from app.common.db import write_transaction
+from app.config import TestConfig
+from app.events.schemas import EventCreate
+from app.events.services import create_event, transition_phase
+from app.extensions import db, socketio
+from app.participants.services import join_event
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BARCAMP_TEST_DATABASE_URL")
+
+
+def _database_url(tmp_path: Path) -> str:
+    return PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def reset_postgres() -> None:
+    """Empty the PostgreSQL test database (tables and Alembic's version table)."""
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    if PG_URL:
+        reset_postgres()
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path)})
+    with app.app_context():
+        db.create_all()
+    yield app
+    app.extensions["barcamp_live"].stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _config_dict() -> dict:
+    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for calling services directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_organiser(app):
+    counter = iter(range(1, 10_000))
+
+    def _make(email: str | None = None, password: str = "motdepasse-sûr"):
+        with app.app_context(), write_transaction():
+            organiser = create_organiser(email or f"orga{next(counter)}@example.org", password)
+        with app.app_context():
+            token = issue_organiser_token(organiser)
+        return {"id": organiser.id, "email": organiser.email, "password": password, "token": token,
+                "headers": {"Authorization": f"Bearer {token}"}}
+
+    return _make
+
+
+@pytest.fixture
+def make_event(app, make_organiser):
+    """Create a forum (default: dots 3/2, proposals phase) and return its id, code and owner."""
+
+    def _make(organiser=None, phase: str = "proposals", **data):
+        organiser = organiser or make_organiser()
+        data.setdefault("title", "Forum de test")
+        with app.app_context():
+            with write_transaction():
+                event = create_event(organiser["id"], EventCreate(**data))
+            path = {"draft": [], "proposals": ["proposals"], "voting": ["proposals", "voting"],
+                    "closed": ["proposals", "voting", "closed"]}[phase]
+            for step in path:
+                with write_transaction():
+                    transition_phase(event, step)
+            return {"id": event.id, "join_code": event.join_code, "projector_token": event.projector_token,
+                    "organiser": organiser}
+
+    return _make
+
+
+@pytest.fixture
+def make_participant(app):
+    def _make(event, name: str = "", profile=None):
+        from app.events.models import Event
+
+        with app.app_context(), write_transaction():
+            participant, token = join_event(db.session.get(Event, event["id"]), name, profile)
+        return {"id": participant.id, "token": token, "headers": {"Authorization": f"Bearer {token}"}}
+
+    return _make
+
+
+@pytest.fixture
+def socket_client(app):
+    """Open Flask-SocketIO test clients on /live with a token; closed after the test."""
+    clients = []
+
+    def _open(token: str | None):
+        auth = {"token": token} if token is not None else None
+        sc = socketio.test_client(app, namespace="/live", auth=auth)
+        clients.append(sc)
+        return sc
+
+    yield _open
+    for sc in clients:
+        if sc.is_connected("/live"):
+            sc.disconnect(namespace="/live")
+
+
+# -- a real `barcamp run` subprocess ------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    port: int
+    env: dict
+    process: subprocess.Popen
+    organiser_email: str
+    organiser_password: str
+
+    def organiser_token(self) -> str:
+        r = requests.post(f"{self.url}/api/v1/auth/token",
+                          json={"email": self.organiser_email, "password": self.organiser_password}, timeout=10)
+        r.raise_for_status()
+        return r.json()["token"]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def barcamp(*args: str, env: dict, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app.entrypoint", *args], env=env, input=input, text=True,
+                          capture_output=True, check=check, cwd=ROOT, timeout=120)
+
+
+def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
+    """Migrate a fresh database, create an organiser, start `barcamp run` and wait until it answers."""
+    port = free_port()
+    env = {**os.environ, "BARCAMP_DATABASE_URL": _database_url(tmp_path), "BARCAMP_SECRET_KEY": "server-test",
+           "BARCAMP_PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
+    if "BARCAMP_REDIS_URL" not in (extra_env or {}):
+        env.pop("BARCAMP_REDIS_URL", None)
+    if PG_URL:
+        reset_postgres()
+    barcamp("db", "upgrade", env=env)
+    barcamp("organiser", "create", "server@example.org", env=env, input="motdepasse-serveur\n")
+    process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
+    server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, "server@example.org", "motdepasse-serveur")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("barcamp run exited: " + (tmp_path / "server.log").read_text()[-2000:])
+        try:
+            requests.get(server.url + "/api/v1/openapi.json", timeout=1)
+            return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError("barcamp run did not answer within 30 s")
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = start_server(tmp_path)
+    yield server
+    server.stop()
