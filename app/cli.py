@@ -18,6 +18,20 @@ def cli():
     """Run a public-innovation BarCamp forum."""
 
 
+def _raise_open_file_limit() -> None:
+    """Raise the soft open-file limit to the hard one: every live connection holds a socket."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # some systems refuse RLIM_INFINITY as a soft limit
+            pass
+
+
 @cli.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -28,6 +42,7 @@ def run_command(host: str, port: int):
 
     from app.extensions import socketio
 
+    _raise_open_file_limit()
     click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)
 

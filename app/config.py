@@ -74,6 +74,9 @@ def load_config(app, config: type[Config] | dict | None) -> None:
         app.config["PUBLIC_URL"] = env["BARCAMP_PUBLIC_URL"].rstrip("/")
     if env.get("BARCAMP_ALLOWED_ORIGINS"):
         app.config["ALLOWED_ORIGINS"] = [o.strip() for o in env["BARCAMP_ALLOWED_ORIGINS"].split(",") if o.strip()]
+    for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):
+        if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
+            app.config[name] = env["BARCAMP_" + name]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("BARCAMP_SECRET_KEY") or _instance_secret_key(app.instance_path)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
