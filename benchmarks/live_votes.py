@@ -1,0 +1,465 @@
+"""Measure a live dot vote: N participants on one forum over Socket.IO, one `barcamp run` process.
+
+    python benchmarks/live_votes.py --participants 1000 [--seconds 10] [--processes 3]
+                                    [--database-url URL] [--json]
+
+What it does, all on 127.0.0.1:
+1. migrates a fresh SQLite database in a temporary folder (or the --database-url one, which it
+   empties first: use a throw-away database), creates an organiser (password on stdin) and starts
+   `barcamp run` on a free port with BARCAMP_JOIN_RATE_LIMIT raised, so that N phones joining
+   from one address are not refused (the default, 600 per minute, stays for real venues);
+2. gets an organiser token (POST /api/v1/auth/token), creates a forum with 12 topics in dots mode
+   (3 dots, at most 2 per topic) and opens the vote;
+3. spreads the N participants over several client processes (each an asyncio loop): each joins
+   with the code (POST /api/v1/join), connects to /live with its token (WebSocket transport only),
+   emits `join`, then spends its 3 dots in 2 or 3 `vote` calls placed uniformly at random in the
+   voting window, each awaiting its acknowledgement;
+4. a projector client (token v_<projector token>) listens for `tally` messages; the final tally
+   is the first whose dots add up to every acknowledged dot;
+5. prints acknowledged votes, ballots stored in the database, lost and duplicated votes, ack
+   latency percentiles, the delay from the last acknowledgement to the final tally, and the peak
+   resident memory of the server process (sampled every 100 ms).
+
+Every wait is bounded; the server is stopped at the end whatever happens.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPICS = 12
+DOTS = 3
+MAX_PER_TOPIC = 2
+PASSWORD = "mot-de-passe-banc-essai"
+EMAIL = "bench@example.org"
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def raise_open_file_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def barcamp(*args: str, env: dict, stdin: str | None = None) -> None:
+    subprocess.run([sys.executable, "-m", "app.entrypoint", *args], env=env, input=stdin, text=True,
+                   capture_output=True, check=True, cwd=ROOT, timeout=120)
+
+
+def plan_votes(rng: random.Random, proposal_ids: list[int]) -> list[tuple[int, int]]:
+    """Spend the 3 dots: three topics at 1, or one at 2 and another at 1 (values are absolute)."""
+    if rng.random() < 0.5:
+        return [(pid, 1) for pid in rng.sample(proposal_ids, 3)]
+    first, second = rng.sample(proposal_ids, 2)
+    return [(first, 2), (second, 1)]
+
+
+# -- the client processes ----------------------------------------------------------------------
+async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
+    import aiohttp
+    import socketio
+
+    rng = random.Random(seed)
+    participants: list[dict] = []
+
+    # 1. join with the code (bounded concurrency, like people scanning the QR code)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        gate = asyncio.Semaphore(16)
+
+        async def join_one(i: int):
+            async with gate:
+                async with http.post(f"{url}/api/v1/join", json={"code": code}) as r:
+                    body = await r.json()
+                    if r.status != 201:
+                        raise RuntimeError(f"join refused: {r.status} {body}")
+                    participants.append({"token": body["token"], "id": body["participant_id"]})
+
+        await asyncio.gather(*(join_one(i) for i in range(count)))
+
+    # 2. connect over WebSocket and enter the forum's room
+    gate = asyncio.Semaphore(32)
+
+    async def connect_one(p: dict):
+        async with gate:
+            client = socketio.AsyncClient(reconnection=False, request_timeout=30)
+            p["client"] = client
+            await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
+                                 wait_timeout=30)
+            ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"join refused: {ack}")
+
+    await asyncio.gather(*(connect_one(p) for p in participants))
+    conn.send(("ready", len(participants)))
+    start_at = conn.recv()  # wall-clock start of the voting window, the same for every process
+
+    # 3. vote: each participant's votes at uniform random moments of the window, one after the other
+    results: list[tuple] = []  # (participant_id, proposal_id, value, ok, sent_at, latency, ack_at, error)
+
+    async def vote_one(p: dict):
+        plan = plan_votes(rng, proposal_ids)
+        moments = sorted(rng.uniform(0, seconds) for _ in plan)
+        for (proposal_id, value), moment in zip(plan, moments):
+            delay = start_at + moment - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent = time.time()
+            try:
+                ack = await p["client"].call("vote", {"proposal_id": proposal_id, "value": value},
+                                             namespace="/live", timeout=30)
+                error = None if ack.get("ok") else json.dumps(ack.get("error"))
+            except Exception as exc:  # noqa: BLE001 - a timeout counts as an unacknowledged vote
+                error = f"{type(exc).__name__}: {exc}"
+            done = time.time()
+            results.append((p["id"], proposal_id, value, error is None, sent, done - sent, done, error))
+
+    await asyncio.gather(*(vote_one(p) for p in participants))
+    conn.send(("votes", results))
+    conn.recv()  # the main process has its final tally: hang up
+    await asyncio.gather(*(p["client"].disconnect() for p in participants), return_exceptions=True)
+
+
+def worker(url, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
+    raise_open_file_limit()
+    try:
+        asyncio.run(_worker_main(url, code, event_id, proposal_ids, count, seed, seconds, conn))
+    except Exception as exc:  # noqa: BLE001 - report it to the main process instead of hanging it
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+# -- the projector -----------------------------------------------------------------------------
+class Projector:
+    """A projector screen in a thread of the main process, recording every tally it receives."""
+
+    def __init__(self, url: str, token: str, event_id: int) -> None:
+        self.url, self.token, self.event_id = url, token, event_id
+        self.tallies: list[tuple[float, int]] = []  # (received at, total dots)
+        self.ready = threading.Event()
+        self.done = threading.Event()
+        self.error: str | None = None
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    async def _run(self) -> None:
+        import socketio
+
+        client = socketio.AsyncClient(reconnection=False)
+
+        @client.on("tally", namespace="/live")
+        def on_tally(message):
+            total = sum(entry["score"] for entry in message["ranking"])
+            self.tallies.append((time.time(), total))
+
+        try:
+            await client.connect(self.url, namespaces=["/live"], transports=["websocket"],
+                                 auth={"token": self.token}, wait_timeout=30)
+            ack = await client.call("join", {"event_id": self.event_id}, namespace="/live", timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"projector join refused: {ack}")
+        except Exception as exc:  # noqa: BLE001
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.ready.set()
+            return
+        self.ready.set()
+        while not self.done.is_set():
+            await asyncio.sleep(0.05)
+        await client.disconnect()
+
+    def final_tally_at(self, expected_total: int) -> float | None:
+        for received, total in list(self.tallies):
+            if total == expected_total:
+                return received
+        return None
+
+
+class PeakRss:
+    """Sample the server's resident memory every 100 ms; keep the peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(0.1):
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss)
+            except psutil.Error:
+                return
+
+    def stop(self) -> int:
+        self.stopped.set()
+        self.thread.join(timeout=2)
+        return self.peak
+
+
+# -- the forum ---------------------------------------------------------------------------------
+def start_server(workdir: Path, database_url: str | None, participants: int) -> tuple[subprocess.Popen, str, dict]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "BARCAMP_DATABASE_URL": database_url or f"sqlite:///{workdir / 'barcamp.sqlite3'}",
+        "BARCAMP_SECRET_KEY": "benchmark-secret",
+        "BARCAMP_PUBLIC_URL": url,
+        # every simulated phone joins from 127.0.0.1: lift the per-address join limit for the run
+        "BARCAMP_JOIN_RATE_LIMIT": f"{max(600, participants * 2)} per minute",
+    }
+    env.pop("BARCAMP_REDIS_URL", None)
+    if database_url:
+        _empty_database(database_url)
+    barcamp("db", "upgrade", env=env)
+    barcamp("organiser", "create", EMAIL, env=env, stdin=PASSWORD + "\n")
+    log = open(workdir / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
+                              cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("barcamp run exited: " + (workdir / "server.log").read_text()[-2000:])
+        try:
+            requests.get(url + "/api/v1/openapi.json", timeout=1)
+            return server, url, env
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("barcamp run did not answer within 30 s")
+
+
+def _empty_database(database_url: str) -> None:
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(database_url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
+def create_forum(url: str) -> dict:
+    api = url + "/api/v1"
+    r = requests.post(api + "/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
+    r.raise_for_status()
+    headers = {"Authorization": "Bearer " + r.json()["token"]}
+    r = requests.post(api + "/events", headers=headers, timeout=10, json={
+        "title": "Banc d'essai : vote en direct",
+        "voting": {"mode": "dots", "dots": DOTS, "max_per_proposal": MAX_PER_TOPIC},
+    })
+    r.raise_for_status()
+    event = r.json()
+    requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "proposals"},
+                 timeout=10).raise_for_status()
+    proposal_ids = []
+    for n in range(1, TOPICS + 1):
+        r = requests.post(f"{api}/events/{event['id']}/proposals", headers=headers, timeout=10,
+                          json={"title": f"Sujet numéro {n} : mobilité, numérique et territoires"})
+        r.raise_for_status()
+        proposal_ids.append(r.json()["id"])
+    requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "voting"},
+                 timeout=10).raise_for_status()
+    projector_token = [part for part in urlparse(event["projector_url"]).path.split("/") if part][-1]
+    return {"id": event["id"], "code": event["join_code"], "proposal_ids": proposal_ids,
+            "projector_token": "v_" + projector_token, "headers": headers}
+
+
+def stored_ballots(database_url: str, event_id: int) -> list[tuple[int, int, int]]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT participant_id, proposal_id, value FROM ballots WHERE event_id = :e"),
+                                  {"e": event_id}).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
+# -- the run -----------------------------------------------------------------------------------
+def run(participants: int, seconds: float, processes: int, database_url: str | None) -> dict:
+    raise_open_file_limit()
+    workdir = Path(tempfile.mkdtemp(prefix="barcamp-bench-"))
+    server = None
+    try:
+        server, url, env = start_server(workdir, database_url, participants)
+        forum = create_forum(url)
+        rss = PeakRss(server.pid)
+
+        # join and connect everyone, spread over the client processes
+        context = mp.get_context("spawn")
+        pipes, children = [], []
+        shares = [participants // processes + (1 if i < participants % processes else 0) for i in range(processes)]
+        setup_started = time.monotonic()
+        for i, share in enumerate(shares):
+            parent, child = context.Pipe()
+            proc = context.Process(target=worker, daemon=True, args=(
+                url, forum["code"], forum["id"], forum["proposal_ids"], share, 1000 + i, seconds, child))
+            proc.start()
+            pipes.append(parent)
+            children.append(proc)
+
+        def receive(pipe, timeout: float):
+            if not pipe.poll(timeout):
+                raise RuntimeError(f"a client process did not answer within {timeout:.0f} s")
+            kind, value = pipe.recv()
+            if kind == "failed":
+                raise RuntimeError("client process failed: " + value)
+            return kind, value
+
+        connected = sum(receive(pipe, 300)[1] for pipe in pipes)
+        setup_seconds = time.monotonic() - setup_started
+
+        projector = Projector(url, forum["projector_token"], forum["id"])
+        projector.thread.start()
+        if not projector.ready.wait(30) or projector.error:
+            raise RuntimeError(f"projector did not connect: {projector.error}")
+
+        rss_connected = psutil.Process(server.pid).memory_info().rss
+        start_at = time.time() + 1.0
+        for pipe in pipes:
+            pipe.send(start_at)
+        votes = []
+        for pipe in pipes:
+            votes.extend(receive(pipe, seconds + 120)[1])
+
+        acked = [v for v in votes if v[3]]
+        expected_total = sum(v[2] for v in acked)
+        last_ack = max((v[6] for v in acked), default=time.time())
+        deadline = time.time() + 10
+        final_at = None
+        while time.time() < deadline:
+            final_at = projector.final_tally_at(expected_total)
+            if final_at is not None:
+                break
+            time.sleep(0.02)
+        projector.done.set()
+        peak_rss = rss.stop()
+        for pipe in pipes:
+            pipe.send("stop")
+
+        # what the database holds, compared with what was acknowledged
+        db_url = database_url or f"sqlite:///{workdir / 'barcamp.sqlite3'}"
+        rows = stored_ballots(db_url, forum["id"])
+        stored = {(p, t): v for p, t, v in rows}
+        acknowledged = {}
+        for p, t, v, *_ in sorted(acked, key=lambda v: v[6]):
+            acknowledged[(p, t)] = v
+        lost = sum(1 for key, value in acknowledged.items() if stored.get(key) != value)
+        duplicated = (len(rows) - len(stored)) + sum(1 for key in stored if key not in acknowledged)
+        api_results = requests.get(f"{url}/api/v1/events/{forum['id']}/results", headers=forum["headers"],
+                                   timeout=30).json()
+        latencies = [v[5] * 1000 for v in acked]
+        errors = sorted({v[7] for v in votes if not v[3]})[:5]
+        figures = {
+            "participants": participants,
+            "connected": connected,
+            "client_processes": processes,
+            "seconds": seconds,
+            "database": "sqlite" if not database_url else urlparse(database_url).scheme,
+            "votes_sent": len(votes),
+            "votes_acknowledged": len(acked),
+            "votes_refused_or_timed_out": len(votes) - len(acked),
+            "ballots_in_database": len(rows),
+            "dots_acknowledged": expected_total,
+            "dots_in_database": sum(stored.values()),
+            "dots_in_results_api": sum(e["score"] for e in api_results["ranking"]),
+            "lost": lost,
+            "duplicated": duplicated,
+            "ack_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "ack_p95_ms": round(percentile(latencies, 95), 1),
+            "ack_p99_ms": round(percentile(latencies, 99), 1),
+            "ack_max_ms": round(max(latencies), 1) if latencies else None,
+            "last_vote_to_final_tally_ms": round((final_at - last_ack) * 1000, 1) if final_at else None,
+            "tallies_received": len(projector.tallies),
+            "server_rss_connected_mb": round(rss_connected / 2**20, 1),
+            "server_rss_peak_mb": round(peak_rss / 2**20, 1),
+            "setup_seconds": round(setup_seconds, 1),
+            "errors": errors,
+        }
+        for proc in children:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.kill()
+        return figures
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=10.0, help="voting window")
+    parser.add_argument("--processes", type=int, default=3, help="client processes")
+    parser.add_argument("--database-url", default=None, help="a throw-away database (emptied first)")
+    parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
+    args = parser.parse_args()
+    figures = run(args.participants, args.seconds, max(1, args.processes), args.database_url)
+    labels = [
+        ("participants", "participants (connected)", lambda f: f"{f['participants']} ({f['connected']})"),
+        ("votes_acknowledged", "votes acknowledged", None),
+        ("votes_refused_or_timed_out", "votes refused or timed out", None),
+        ("ballots_in_database", "ballots in the database", None),
+        ("dots_acknowledged", "dots acknowledged / stored / results API",
+         lambda f: f"{f['dots_acknowledged']} / {f['dots_in_database']} / {f['dots_in_results_api']}"),
+        ("lost", "lost", None),
+        ("duplicated", "duplicated", None),
+        ("ack_p50_ms", "ack latency p50 / p95 / p99 / max (ms)",
+         lambda f: f"{f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']} / {f['ack_max_ms']}"),
+        ("last_vote_to_final_tally_ms", "last vote -> final tally (ms)", None),
+        ("tallies_received", "tallies received by the projector", None),
+        ("server_rss_peak_mb", "server RSS connected / peak (MB)",
+         lambda f: f"{f['server_rss_connected_mb']} / {f['server_rss_peak_mb']}"),
+        ("setup_seconds", "join + connect time (s)", None),
+    ]
+    print(f"barcamp live vote benchmark — {figures['database']}, {figures['client_processes']} client processes, "
+          f"{figures['seconds']:g} s window, {os.cpu_count()} CPUs")
+    for key, label, fmt in labels:
+        print(f"  {label:<42} {fmt(figures) if fmt else figures[key]}")
+    if figures["errors"]:
+        print("  first errors:", *figures["errors"], sep="\n    ")
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
