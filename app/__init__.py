@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, has_request_context, jsonify, request
 
 from app import realtime
 from app.config import Config, load_config
@@ -14,6 +14,8 @@ SUPPORTED_LOCALES = ("fr",)
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands, background tasks
+        return "fr"
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "fr"
 
 
