@@ -84,12 +84,13 @@ def make_organiser(app):
     counter = iter(range(1, 10_000))
 
     def _make(email: str | None = None, password: str = "motdepasse-sûr"):
-        with app.app_context(), write_transaction():
-            organiser = create_organiser(email or f"orga{next(counter)}@example.org", password)
         with app.app_context():
+            with write_transaction():
+                organiser = create_organiser(email or f"orga{next(counter)}@example.org", password)
             token = issue_organiser_token(organiser)
-        return {"id": organiser.id, "email": organiser.email, "password": password, "token": token,
-                "headers": {"Authorization": f"Bearer {token}"}}
+            # read the columns while the session is open (the commit expired them)
+            return {"id": organiser.id, "email": organiser.email, "password": password, "token": token,
+                    "headers": {"Authorization": f"Bearer {token}"}}
 
     return _make
 
@@ -120,9 +121,10 @@ def make_participant(app):
     def _make(event, name: str = "", profile=None):
         from app.events.models import Event
 
-        with app.app_context(), write_transaction():
-            participant, token = join_event(db.session.get(Event, event["id"]), name, profile)
-        return {"id": participant.id, "token": token, "headers": {"Authorization": f"Bearer {token}"}}
+        with app.app_context():
+            with write_transaction():
+                participant, token = join_event(db.session.get(Event, event["id"]), name, profile)
+            return {"id": participant.id, "token": token, "headers": {"Authorization": f"Bearer {token}"}}
 
     return _make
 
@@ -213,3 +215,62 @@ def live_server(tmp_path):
     server = start_server(tmp_path)
     yield server
     server.stop()
+
+
+# -- helpers added for the back-end suite ---------------------------------------------------------
+@pytest.fixture
+def make_proposal(app):
+    """Create a visible topic in a forum (by a participant, or seeded by the organiser when None)."""
+    counter = iter(range(1, 10_000))
+
+    def _make(event, participant=None, title: str | None = None, **data) -> int:
+        from app.events.models import Event
+        from app.proposals.schemas import ProposalCreate
+        from app.proposals.services import create_proposal
+
+        with app.app_context(), write_transaction():
+            ev = db.session.get(Event, event["id"])
+            # Seed as the organiser (allowed in any phase), then credit the author if there is one.
+            proposal = create_proposal(ev, None, ProposalCreate(title=title or f"Sujet {next(counter)}", **data))
+            if participant:
+                proposal.author_id = participant["id"]
+            db.session.flush()
+            return proposal.id
+
+    return _make
+
+
+@pytest.fixture
+def fresh_db(app):
+    """Run SQL on a brand-new connection: what another process would see after a commit."""
+
+    def _query(sql: str, **params) -> list[tuple]:
+        engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(text(sql), params)]
+        finally:
+            engine.dispose()
+
+    return _query
+
+
+def wait_for(predicate, timeout: float = 5.0, interval: float = 0.02):
+    """Poll until predicate() is truthy and return its value; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+def error_of(response) -> tuple[int, str]:
+    """(status, error code) of an API error response, checking the error envelope's shape."""
+    body = response.get_json() if hasattr(response, "get_json") else response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"]), body
+    assert body["error"]["message"], body
+    return response.status_code, body["error"]["code"]
