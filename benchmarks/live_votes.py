@@ -414,6 +414,11 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             if proc.is_alive():
                 proc.kill()
         return figures
+    except Exception:
+        log = workdir / "server.log"
+        if log.exists():
+            print("server log (end):\n" + log.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         if server is not None and server.poll() is None:
             server.terminate()
