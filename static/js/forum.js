@@ -1,0 +1,213 @@
+/* The participant's phone page: live topic list, votes over the socket, live scores.
+ * Renders with textContent/createElement only; never touches the forms the user types in. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  if (body.getAttribute("data-page") !== "forum") return;
+
+  var eventId = Number(body.getAttribute("data-event-id"));
+  var me = Number(body.getAttribute("data-participant-id"));
+  var phase = body.getAttribute("data-phase");
+  var mode = body.getAttribute("data-mode");
+  var grades = JSON.parse(body.getAttribute("data-grades") || "[]");
+  var list = document.querySelector("[data-topics]");
+  var remainingEl = document.querySelector("[data-remaining]");
+  var banner = document.querySelector("[data-phase-banner]");
+
+  // -- character counters (title 120, description 2000) ------------------------------------
+  Array.prototype.forEach.call(document.querySelectorAll("[data-counter-for]"), function (counter) {
+    var input = document.getElementById(counter.getAttribute("data-counter-for"));
+    var max = Number(counter.getAttribute("data-max"));
+    if (!input) return;
+    function update() {
+      counter.textContent = input.value.length + " / " + max;
+      counter.classList.toggle("counter-full", input.value.length >= max);
+    }
+    input.addEventListener("input", update);
+    update();
+  });
+
+  // -- topics --------------------------------------------------------------------------------
+  function fillTopic(item, p) {
+    item.querySelector("[data-slot=title]").textContent = p.title;
+    var description = item.querySelector("[data-slot=description]");
+    description.textContent = p.description || "";
+    description.hidden = !p.description;
+    var theme = item.querySelector("[data-slot=theme]");
+    theme.textContent = p.theme || "";
+    theme.hidden = !p.theme;
+    var tags = item.querySelector("[data-slot=tags]");
+    while (tags.firstChild) tags.removeChild(tags.firstChild);
+    (p.tags || []).forEach(function (tag) {
+      var span = document.createElement("span");
+      span.className = "tag";
+      span.textContent = "#" + tag;
+      tags.appendChild(span);
+      tags.appendChild(document.createTextNode(" "));
+    });
+    var author = item.querySelector("[data-slot=author]");
+    if (p.author_name) author.textContent = p.author_name;
+  }
+
+  function newTopicItem(p) {
+    var template = document.querySelector("[data-topic-template]");
+    if (!template) return null;
+    var item = template.content.firstElementChild.cloneNode(true);
+    item.id = "proposal-" + p.id;
+    item.setAttribute("data-proposal-id", String(p.id));
+    if (p.author_id === me) {
+      var actions = document.querySelector("[data-own-actions-template]");
+      if (actions) {
+        var block = actions.content.firstElementChild.cloneNode(true);
+        block.querySelector("a").href = block.querySelector("a").getAttribute("href").replace("/proposals/0/", "/proposals/" + p.id + "/");
+        var form = block.querySelector("form");
+        form.action = form.getAttribute("action").replace("/proposals/0/", "/proposals/" + p.id + "/");
+        item.appendChild(block);
+      }
+    }
+    return item;
+  }
+
+  function updateCount() {
+    if (!list) return;
+    var n = list.querySelectorAll("[data-proposal-id]").length;
+    var count = document.querySelector("[data-slot=topic-count]");
+    if (count) count.textContent = String(n);
+    var empty = document.querySelector("[data-empty]");
+    if (empty) empty.hidden = n > 0;
+  }
+
+  function upsertTopic(p) {
+    if (!list) return;
+    var item = list.querySelector('[data-proposal-id="' + p.id + '"]');
+    if (p.status !== "visible") {
+      if (item) item.remove();
+      updateCount();
+      return;
+    }
+    if (!item) {
+      if (phase !== "proposals") {
+        Live.reloadWhenSafe(banner); // a topic added during the vote: the server renders its controls
+        return;
+      }
+      item = newTopicItem(p);
+      if (!item) return;
+      list.appendChild(item);
+    }
+    fillTopic(item, p);
+    updateCount();
+  }
+
+  function syncTopics(proposals) {
+    if (!list) return;
+    var ids = {};
+    proposals.forEach(function (p) { ids[p.id] = true; upsertTopic(p); });
+    Array.prototype.forEach.call(list.querySelectorAll("[data-proposal-id]"), function (item) {
+      if (!ids[item.getAttribute("data-proposal-id")]) item.remove();
+    });
+    updateCount();
+  }
+
+  // -- votes ----------------------------------------------------------------------------------
+  function showRemaining(n) {
+    if (!remainingEl || n === null || n === undefined) return;
+    remainingEl.setAttribute("data-remaining", String(n));
+    var text = remainingEl.getAttribute(n <= 1 ? "data-text-one" : "data-text-other");
+    remainingEl.textContent = text.replace("{n}", String(n));
+  }
+
+  function showValue(form, value) {
+    form.setAttribute("data-value", String(value));
+    if (mode === "dots") {
+      form.querySelector("[data-slot=value]").textContent = String(value);
+      var minus = form.querySelector('[data-step="-1"]');
+      var plus = form.querySelector('[data-step="1"]');
+      minus.value = String(value - 1);
+      minus.disabled = value <= 0;
+      plus.value = String(value + 1);
+    } else if (mode === "approval") {
+      var toggle = form.querySelector("[data-toggle]");
+      toggle.value = String(1 - value);
+      toggle.setAttribute("aria-pressed", value ? "true" : "false");
+    } else {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-grade]"), function (button) {
+        button.setAttribute("aria-pressed", Number(button.value) === value ? "true" : "false");
+      });
+    }
+  }
+
+  function showVoteError(form, message) {
+    var error = form.parentNode.querySelector("[data-slot=vote-error]");
+    if (!error) return;
+    error.textContent = message || "";
+    error.hidden = !message;
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-vote") || !window.Live || !Live.connected()) return;
+    var button = e.submitter;
+    if (!button || button.name !== "value") return;
+    e.preventDefault();
+    var value = Number(button.value);
+    var proposalId = Number(form.getAttribute("data-proposal-id"));
+    form.setAttribute("aria-busy", "true");
+    Live.emit("vote", { proposal_id: proposalId, value: value }).then(function (ack) {
+      form.removeAttribute("aria-busy");
+      if (ack && ack.ok) {
+        showVoteError(form, "");
+        showValue(form, ack.value);
+        showRemaining(ack.remaining);
+      } else {
+        showVoteError(form, ack && ack.error ? ack.error.message : "");
+      }
+    }, function () {
+      form.removeAttribute("aria-busy");
+      form.submit(); // the socket did not answer twice: fall back to the plain form
+    });
+  });
+
+  // -- live scores ----------------------------------------------------------------------------
+  function showTally(tally) {
+    if (!list || !tally || !tally.ranking) return;
+    var max = 0;
+    tally.ranking.forEach(function (entry) { if (entry.score > max) max = entry.score; });
+    tally.ranking.forEach(function (entry) {
+      var item = list.querySelector('[data-proposal-id="' + entry.proposal_id + '"]');
+      if (!item) return;
+      var score = item.querySelector("[data-slot=score]");
+      if (!score) return;
+      score.textContent = tally.mode === "majority" ? (grades[entry.grade || 0] || "") : String(entry.score);
+      item.querySelector("[data-slot=voters]").textContent = String(entry.voters);
+      var width = tally.mode === "majority" ? (entry.score / 4) * 100 : (max > 0 ? (entry.score / max) * 100 : 0);
+      item.querySelector("[data-slot=bar]").style.width = Math.max(0, Math.min(100, width)) + "%";
+    });
+  }
+
+  // -- connection -------------------------------------------------------------------------------
+  if (!window.Live) return;
+  Live.connect({
+    eventId: eventId,
+    token: body.getAttribute("data-live-token"),
+    onState: function (state) {
+      if (state.event.phase !== phase) {
+        Live.reloadWhenSafe(banner);
+        return;
+      }
+      syncTopics(state.proposals);
+      if (state.me && state.me.votes && list) {
+        Array.prototype.forEach.call(list.querySelectorAll("form[data-vote]"), function (form) {
+          showValue(form, Number(state.me.votes[form.getAttribute("data-proposal-id")] || 0));
+        });
+        showRemaining(state.me.remaining);
+      }
+      showTally(state.tally);
+    },
+    handlers: {
+      proposal: function (msg) { upsertTopic(msg.proposal); },
+      tally: function (msg) { showTally(msg); },
+      phase: function (msg) { if (msg.phase !== phase) Live.reloadWhenSafe(banner); },
+    },
+  });
+})();

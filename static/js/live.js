@@ -1,0 +1,140 @@
+/* The one Socket.IO client of a page: join a forum, keep its state versioned, resync on gaps.
+ *
+ * Every message the server sends to a forum's room carries `event_id` and `version` (one counter
+ * per forum, +1 per message). A message at or below the current version is stale and dropped; one
+ * more than one step ahead means we missed something, so we ask for the full state (`sync`).
+ * Messages received before the join (or sync) answer are buffered and replayed if newer.
+ *
+ *   Live.connect({eventId, token, onState(state), handlers: {proposal(msg), phase(msg), tally(msg)}})
+ *   Live.on(name, handler)          register one more message type (other areas)
+ *   Live.emit(name, payload)        Promise of the ack (votes retry once on timeout)
+ *   Live.connected()                whether the socket is up now
+ *   Live.reloadWhenSafe(banner)     reload the page, unless a form holds unsent text
+ */
+(function () {
+  "use strict";
+
+  var ACK_TIMEOUT_MS = 8000;
+  var socket = null;
+  var config = null;
+  var handlers = {};
+  var version = null;
+  var ready = false; // true once the join/sync answer gave us a snapshot
+  var pending = [];   // messages received while not ready
+
+  function setStatus(status) {
+    document.documentElement.setAttribute("data-live", status);
+  }
+
+  function applyState(state) {
+    version = state.version;
+    ready = true;
+    if (config.onState) config.onState(state);
+    var queued = pending.sort(function (a, b) { return a.msg.version - b.msg.version; });
+    pending = [];
+    queued.forEach(function (item) { receive(item.name, item.msg); });
+  }
+
+  function requestState(kind) {
+    ready = false;
+    socket.timeout(ACK_TIMEOUT_MS).emit(kind, { event_id: config.eventId }, function (err, ack) {
+      if (err || !ack || !ack.ok) {
+        setStatus("error");
+        if (config.onError) config.onError(ack && ack.error ? ack.error : { code: "timeout", message: "" });
+        // try again a little later: the connection may still be coming up
+        setTimeout(function () { if (socket.connected && !ready) requestState(kind); }, 3000);
+        return;
+      }
+      setStatus("live");
+      applyState(ack.state);
+    });
+  }
+
+  function receive(name, msg) {
+    if (!msg || typeof msg !== "object" || msg.event_id !== config.eventId || typeof msg.version !== "number") {
+      return;
+    }
+    if (!ready) {
+      pending.push({ name: name, msg: msg });
+      return;
+    }
+    if (msg.version <= version) return; // stale or already in the snapshot
+    if (msg.version > version + 1) {
+      pending.push({ name: name, msg: msg });
+      requestState("sync");
+      return;
+    }
+    version = msg.version;
+    var handler = handlers[name];
+    if (handler) {
+      try {
+        handler(msg);
+      } catch (error) {
+        if (window.console) console.error("live handler " + name + " failed", error);
+      }
+    }
+  }
+
+  function connect(options) {
+    config = options;
+    handlers = Object.assign({}, handlers, options.handlers || {});
+    if (typeof window.io !== "function") {
+      setStatus("unavailable");
+      return null;
+    }
+    setStatus("connecting");
+    socket = window.io("/live", {
+      auth: { token: options.token },
+      transports: ["websocket", "polling"],
+    });
+    socket.on("connect", function () { requestState("join"); }); // also after every reconnection
+    socket.on("disconnect", function () { ready = false; setStatus("offline"); });
+    socket.on("connect_error", function () { setStatus("offline"); });
+    socket.onAny(receive);
+    return socket;
+  }
+
+  function on(name, handler) {
+    handlers[name] = handler;
+  }
+
+  function emitOnce(name, payload) {
+    return new Promise(function (resolve, reject) {
+      socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, function (err, ack) {
+        if (err) reject(err); else resolve(ack);
+      });
+    });
+  }
+
+  function emit(name, payload) {
+    if (!socket) return Promise.reject(new Error("not connected"));
+    var first = emitOnce(name, payload);
+    if (name !== "vote") return first;
+    // a vote is an absolute value: sending it twice is harmless, so retry once
+    return first.catch(function () { return emitOnce(name, payload); });
+  }
+
+  function hasUnsentText() {
+    var fields = document.querySelectorAll("form input[type=text], form input:not([type]), form textarea");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].value.trim() !== "" && fields[i].value !== fields[i].defaultValue) return true;
+    }
+    return false;
+  }
+
+  function reloadWhenSafe(banner) {
+    if (!banner || !hasUnsentText()) {
+      window.location.reload();
+      return;
+    }
+    banner.hidden = false;
+    banner.addEventListener("click", function () { window.location.reload(); });
+  }
+
+  function connected() {
+    return !!socket && socket.connected;
+  }
+
+  window.Live = { connect: connect, on: on, emit: emit, connected: connected, reloadWhenSafe: reloadWhenSafe,
+                  hasUnsentText: hasUnsentText };
+})();
