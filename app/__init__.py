@@ -62,6 +62,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_error_handlers(app)
     _register_blueprints(app)
+    from app.quiz.content import load_quizzes
+
+    load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
     _register_template_helpers(app)
     return app
 
@@ -77,11 +80,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.participants import views as _participants_views  # noqa: F401
     from app.proposals import bp as proposals_bp
     from app.proposals import views as _proposals_views  # noqa: F401
+    from app.quiz import bp as quiz_bp
+    from app.quiz import sockets as _quiz_sockets  # noqa: F401
+    from app.quiz import views as _quiz_views  # noqa: F401
     from app.voting import bp as voting_bp
     from app.voting import sockets as _voting_sockets  # noqa: F401
     from app.voting import views as _voting_views  # noqa: F401
 
-    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp):
+    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp):
         app.register_blueprint(bp)
 
     @app.get(API_PREFIX + "/openapi.json")
@@ -95,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")

@@ -4,3 +4,4 @@ from app.events.models import Event, Theme  # noqa: F401
 from app.participants.models import Participant  # noqa: F401
 from app.proposals.models import Proposal  # noqa: F401
 from app.voting.models import Ballot  # noqa: F401
+from app.quiz.models import QuizAnswer, QuizRun  # noqa: F401

@@ -79,6 +79,9 @@ class LiveHub:
         self.versions = RedisVersions(url) if url else MemoryVersions()
         self._dirty: set[int] = set()
         self._last_ranking: dict[int, Any] = {}
+        #: forums whose quiz answer counts changed since the last coalesced `quiz` message
+        self._quiz_dirty: set[int] = set()
+        self._last_quiz: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._task = None
         self._stopped = False
@@ -123,6 +126,37 @@ class LiveHub:
                 db.session.remove()
         return sent
 
+    # -- quiz answer counts (coalesced like tallies) ----------------------------------------
+    def mark_quiz(self, event_id: int) -> None:
+        with self._lock:
+            self._quiz_dirty.add(event_id)
+            if self._task is None and not self._stopped:
+                self._task = socketio.start_background_task(self._loop)
+
+    def flush_quiz(self) -> int:
+        """Send the answer counts of each forum whose counts changed since the last message."""
+        with self._lock:
+            dirty, self._quiz_dirty = self._quiz_dirty, set()
+        if not dirty:
+            return 0
+        from app.events.models import Event
+        from app.quiz.services import live_counts
+
+        sent = 0
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    event = db.session.get(Event, event_id)
+                    body = live_counts(event) if event is not None else None
+                    if body is None or self._last_quiz.get(event_id) == body:
+                        continue
+                    self._last_quiz[event_id] = body
+                    self.emit(event_id, "quiz", body)
+                    sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
     def _loop(self) -> None:
         while not self._stopped:
             socketio.sleep(self.interval)
@@ -130,6 +164,10 @@ class LiveHub:
                 self.flush_tallies()
             except Exception:  # keep the loop alive whatever one forum does
                 log.exception("tally broadcast failed")
+            try:
+                self.flush_quiz()
+            except Exception:  # keep the loop alive whatever one forum does
+                log.exception("quiz broadcast failed")
 
     def stop(self) -> None:
         self._stopped = True
@@ -156,6 +194,18 @@ def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
     live.emit(event_id, "phase", {"phase": phase, "next_phases": next_phases})
     live.mark_tally(event_id)
     live.flush_tallies()
+
+
+def quiz_answered(event_id: int) -> None:
+    """An answer was committed: the forum's counts go out with the next coalesced `quiz` message."""
+    hub().mark_quiz(event_id)
+
+
+def quiz_changed(event_id: int, state: dict) -> None:
+    """A question opened or closed, or the results are shown: every screen hears it at once."""
+    live = hub()
+    live._last_quiz.pop(event_id, None)  # the next counts message goes out even if unchanged
+    live.emit(event_id, "quiz", {"kind": "state", "state": state})
 
 
 def tally_changed(event_id: int) -> None:

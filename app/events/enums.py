@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 class Phase(enum.StrEnum):
     DRAFT = "draft"
+    ICEBREAKER = "icebreaker"
     PROPOSALS = "proposals"
     VOTING = "voting"
     CLOSED = "closed"
@@ -19,6 +20,7 @@ class Phase(enum.StrEnum):
 
 PHASE_LABELS = {
     Phase.DRAFT: _l("Préparation"),
+    Phase.ICEBREAKER: _l("Brise-glace (quiz)"),
     Phase.PROPOSALS: _l("Recensement des sujets"),
     Phase.VOTING: _l("Priorisation (vote)"),
     Phase.CLOSED: _l("Vote clos"),
@@ -26,7 +28,8 @@ PHASE_LABELS = {
 
 #: the phase state machine: from each phase, the phases it may move to
 TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
-    Phase.DRAFT: (Phase.PROPOSALS,),
+    Phase.DRAFT: (Phase.ICEBREAKER, Phase.PROPOSALS),
+    Phase.ICEBREAKER: (Phase.PROPOSALS,),
     Phase.PROPOSALS: (Phase.VOTING,),
     Phase.VOTING: (Phase.CLOSED,),
     Phase.CLOSED: (),

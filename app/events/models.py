@@ -44,6 +44,8 @@ class Event(db.Model):
     max_per_proposal: Mapped[int] = mapped_column(Integer, default=2)
     #: when voting opened (rules are frozen from then on)
     voting_opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the icebreaker quiz (slug of a file in content/quizzes/); frozen once the icebreaker opens
+    quiz_slug: Mapped[str] = mapped_column(String(60), default="style-innovation", server_default="style-innovation")
     #: when the forum was created
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

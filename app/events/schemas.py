@@ -34,6 +34,8 @@ class EventCreate(BaseModel):
         default_factory=list, max_length=20
     )
     voting: VotingRules = Field(default_factory=VotingRules)
+    #: icebreaker quiz slug (a file of content/quizzes/); default: the style-innovation quiz
+    quiz: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
 
 
 class PhaseChange(BaseModel):

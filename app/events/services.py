@@ -46,6 +46,10 @@ def create_event(organiser_id: int, data: EventCreate) -> Event:
         dots_budget=data.voting.dots,
         max_per_proposal=data.voting.max_per_proposal,
     )
+    if data.quiz is not None:
+        from app.quiz.services import check_quiz_slug  # the quiz area sits above events
+
+        event.quiz_slug = check_quiz_slug(data.quiz)
     seen: set[str] = set()
     for position, name in enumerate(data.themes):
         if name.casefold() not in seen:
@@ -94,6 +98,10 @@ def transition_phase(event: Event, target: Phase) -> Event:
     """Move the forum to `target`, the one way a phase ever changes.
 
     Side effects, by target phase:
+    - icebreaker: the forum's quiz run is created (quiz choice frozen from then on); answers are
+      accepted; in live mode the quiz starts at no question (the organiser opens the first one);
+    - proposals (leaving the icebreaker): answers are refused and the room's quiz distribution is
+      stored with the forum for the restitution;
     - proposals: participants may propose, edit and withdraw topics;
     - voting: topics are frozen, the voting rules (mode, budgets) are frozen for good
       (`voting_opened_at` is set) and ballots are accepted;
@@ -109,6 +117,13 @@ def transition_phase(event: Event, target: Phase) -> Event:
         )
     if target == Phase.VOTING and event.voting_opened_at is None:
         event.voting_opened_at = utcnow()
+    if Phase.ICEBREAKER in (target, event.phase):
+        from app.quiz.services import close_icebreaker, open_icebreaker  # the quiz area sits above events
+
+        if target == Phase.ICEBREAKER:
+            open_icebreaker(event)
+        else:
+            close_icebreaker(event)
     event.phase = target
     db.session.flush()
     return event

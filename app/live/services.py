@@ -30,4 +30,9 @@ def event_state(event: Event, identity: Identity) -> dict:
             votes={str(k): v for k, v in votes.items()},
             remaining=remaining,
         )
+    from app.quiz.services import live_state_for  # the quiz area sits above live
+
+    quiz = live_state_for(event, identity.participant if identity.kind == "participant" else None)
+    if quiz is not None:
+        state["quiz"] = quiz
     return state
