@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.events.enums import VotingMode
@@ -16,7 +16,7 @@ class EventForm(FlaskForm):
     )
     voting_mode = RadioField(
         _l("Mode de priorisation"),
-        choices=[(m.value, m.label) for m in VotingMode],
+        choices=[SelectChoice(m.value, m.label) for m in VotingMode],
         default=VotingMode.DOTS.value,
     )
     dots = IntegerField(_l("Gommettes par participant"), default=3, validators=[NumberRange(1, 100)])

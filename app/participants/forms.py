@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.participants.enums import Profile
@@ -14,7 +14,7 @@ class JoinForm(FlaskForm):
     name = StringField(_l("Votre prénom ou pseudonyme (facultatif)"), validators=[Optional(), Length(max=60)])
     profile = SelectField(
         _l("Vous êtes… (facultatif)"),
-        choices=[("", _l("— Je préfère ne pas le dire —"))] + [(p.value, p.label) for p in Profile],
+        choices=[SelectChoice("", _l("— Je préfère ne pas le dire —"))] + [SelectChoice(p.value, p.label) for p in Profile],
         default="",
         validators=[Optional()],
     )
