@@ -4,16 +4,6 @@
   "use strict";
 
   var body = document.body;
-  if (body.getAttribute("data-page") !== "forum") return;
-
-  var eventId = Number(body.getAttribute("data-event-id"));
-  var me = Number(body.getAttribute("data-participant-id"));
-  var phase = body.getAttribute("data-phase");
-  var mode = body.getAttribute("data-mode");
-  var grades = JSON.parse(body.getAttribute("data-grades") || "[]");
-  var list = document.querySelector("[data-topics]");
-  var remainingEl = document.querySelector("[data-remaining]");
-  var banner = document.querySelector("[data-phase-banner]");
 
   // -- character counters (title 120, description 2000) ------------------------------------
   Array.prototype.forEach.call(document.querySelectorAll("[data-counter-for]"), function (counter) {
@@ -27,6 +17,17 @@
     input.addEventListener("input", update);
     update();
   });
+
+  if (body.getAttribute("data-page") !== "forum") return;
+
+  var eventId = Number(body.getAttribute("data-event-id"));
+  var me = Number(body.getAttribute("data-participant-id"));
+  var phase = body.getAttribute("data-phase");
+  var mode = body.getAttribute("data-mode");
+  var grades = JSON.parse(body.getAttribute("data-grades") || "[]");
+  var list = document.querySelector("[data-topics]");
+  var remainingEl = document.querySelector("[data-remaining]");
+  var banner = document.querySelector("[data-phase-banner]");
 
   // -- topics --------------------------------------------------------------------------------
   function fillTopic(item, p) {
