@@ -12,7 +12,7 @@ from app.common.api import api_route
 from app.common.db import write_transaction
 from app.common.errors import DomainError
 from app.events import bp
-from app.events.enums import TRANSITIONS, Phase
+from app.events.enums import MAJORITY_GRADES, TRANSITIONS, Phase
 from app.events.forms import EventForm, HideForm
 from app.events.presenters import event_created_out, event_out, join_url, projector_url
 from app.events.qrcode import qr_image
@@ -113,6 +113,8 @@ def dashboard(event_id: int):
         hidden=hidden_proposals(event.id),
         results=compute_results(event),
         hide_form=HideForm(),
+        grades=[str(g) for g in MAJORITY_GRADES],
+        next_phases=list(TRANSITIONS[event.phase]),
         live_token=issue_organiser_token(current_user),
     )
 
@@ -152,6 +154,11 @@ def _qr_response(url: str, fmt: str, download: bool, code: str) -> Response:
 @bp.route("/projector/<token>")
 def projector(token: str):
     event = find_event_by_projector_token(token)
+    if event.phase == Phase.ICEBREAKER:
+        from app.quiz.presenters import projector_context
+
+        return render_template("quiz/projector.html", event=event, join_url=join_url(event),
+                               live_token=projector_auth_token(event), **projector_context(event))
     return render_template(
         "events/projector.html",
         event=event,
@@ -159,6 +166,7 @@ def projector(token: str):
         live_token=projector_auth_token(event),
         proposals=visible_proposals(event.id),
         results=compute_results(event),
+        grades=[str(g) for g in MAJORITY_GRADES],
     )
 
 

@@ -1,7 +1,7 @@
 """Joining by code, QR or link, and the participant's forum page."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 
 from app.accounts.identity import remember_participant, session_participant_token
 from app.common.api import api_route
@@ -78,8 +78,16 @@ def forum(event_id: int):
     participant = current_participant(event.id)
     if participant is None:
         return redirect(url_for("participants.join", code=event.join_code))
+    if event.phase == Phase.ICEBREAKER:
+        from app.quiz.presenters import phone_context
+
+        requested = request.args.get("q", type=int)
+        return render_template("quiz/phone.html", event=event, participant=participant,
+                               live_token=session_participant_token(event.id),
+                               **phone_context(event, participant, requested))
     votes, remaining = my_votes(event, participant)
     proposals = [proposal_out(p) for p in visible_proposals(event.id)]
+    results = compute_results(event) if event.phase in (Phase.VOTING, Phase.CLOSED) else None
     return render_template(
         "participants/forum.html",
         event=event,
@@ -91,7 +99,8 @@ def forum(event_id: int):
         own_proposals=[p for p in proposals if p["author_id"] == participant.id],
         votes=votes,
         remaining=remaining,
-        results=compute_results(event) if event.phase in (Phase.VOTING, Phase.CLOSED) else None,
+        results=results,
+        scores={entry["proposal_id"]: entry for entry in results["ranking"]} if results else {},
         grades=[str(g) for g in MAJORITY_GRADES],
         proposal_form=ProposalForm(event),
     )

@@ -1,0 +1,297 @@
+/* The icebreaker quiz on phones and on the projector, on top of Live (static/js/live.js).
+ *
+ * The page is server-rendered and works without JavaScript (answers are plain form posts). With
+ * JavaScript, answers go over Socket.IO (`quiz_answer`, acknowledged after commit) and the view is
+ * rebuilt from the state: `join`/`sync` snapshots (state.quiz) and `quiz` messages (state changes at
+ * once; counts and room distribution coalesced by the server). Text is only ever set with textContent.
+ */
+(function () {
+  "use strict";
+
+  var dataNode = document.getElementById("quiz-data");
+  var root = document.querySelector("[data-quiz-root]");
+  if (!dataNode || !root) return;
+  var data = JSON.parse(dataNode.textContent);
+  var page = document.body.getAttribute("data-page");
+  var eventId = parseInt(document.body.getAttribute("data-event-id"), 10);
+  var token = document.body.getAttribute("data-live-token");
+  var quiz = data.quiz, state = data.state, me = data.me || null, room = data.room || null;
+  var LETTERS = "ABCDEF";
+  var shown = firstUnanswered();
+  var errorText = "";
+  var timer = null;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function answers() { return (me && me.answers) || {}; }
+
+  function firstUnanswered(after) {
+    var given = answers();
+    var start = after === undefined ? 0 : after + 1;
+    for (var i = start; i < quiz.questions.length; i++) if (!(String(i) in given)) return i;
+    for (var j = 0; j < start && j < quiz.questions.length; j++) if (!(String(j) in given)) return j;
+    return null;
+  }
+
+  // -- pieces -------------------------------------------------------------------------------
+  function countdown() {
+    var node = el("p", "quiz-countdown");
+    node.setAttribute("data-deadline", state.deadline);
+    tick(node);
+    return node;
+  }
+
+  function tick(node) {
+    var left = Math.max(0, Math.round((Date.parse(node.getAttribute("data-deadline")) - Date.now()) / 1000));
+    node.textContent = "Temps restant : " + left + " s";
+  }
+
+  function questionView(index) {
+    var q = quiz.questions[index];
+    var section = el("section", "card quiz-question");
+    section.appendChild(el("p", "eyebrow", "Question " + (index + 1) + " sur " + quiz.questions.length));
+    section.appendChild(el("h1", "quiz-q-text", q.text));
+    if (state.deadline && state.status === "open") section.appendChild(countdown());
+    var list = el("div", "quiz-answers");
+    var chosen = answers()[String(index)];
+    var open = state.accepting && (state.mode === "self_paced" || state.question === index);
+    q.answers.forEach(function (a, j) {
+      var button = el("button", "quiz-answer" + (chosen === j ? " is-chosen" : ""));
+      button.type = "button";
+      button.setAttribute("aria-pressed", chosen === j ? "true" : "false");
+      button.appendChild(el("span", "quiz-answer-letter", LETTERS[j])).setAttribute("aria-hidden", "true");
+      button.appendChild(document.createTextNode(" " + a.text));
+      if (state.counts && state.question === index) {
+        button.appendChild(el("strong", "quiz-bar-value", " " + state.counts[j]));
+      }
+      button.disabled = !open;
+      button.addEventListener("click", function () { answer(index, j, button); });
+      list.appendChild(button);
+    });
+    section.appendChild(list);
+    if (!open && state.mode === "live" && state.status === "closed") {
+      section.appendChild(el("p", "hint", "Question close. En attente de la suivante…"));
+    }
+    if (errorText) section.appendChild(el("p", "error-text", errorText)).setAttribute("role", "alert");
+    return section;
+  }
+
+  function navView() {
+    var nav = el("nav", "quiz-nav");
+    nav.setAttribute("aria-label", "Questions");
+    var list = el("ol");
+    quiz.questions.forEach(function (_q, i) {
+      var item = el("li");
+      var button = el("button", String(i) in answers() ? "is-answered" : "", i + 1);
+      button.type = "button";
+      if (i === shown) button.setAttribute("aria-current", "step");
+      button.addEventListener("click", function () { shown = i; errorText = ""; render(); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    nav.appendChild(list);
+    return nav;
+  }
+
+  function profileView() {
+    var section = el("section", "card quiz-result");
+    section.id = "quiz-result";
+    if (quiz.kind === "scored") {
+      section.appendChild(el("h2", null, "Votre score : " + ((me && me.score) || 0) + " points"));
+      return section;
+    }
+    var profile = me && me.profile;
+    if (!profile) {
+      section.appendChild(el("h2", null, "Vous n'avez pas encore répondu."));
+      return section;
+    }
+    section.appendChild(el("h2", null, profile.mixed ? "Votre profil est mixte" : "Votre style d'innovation"));
+    profile.profiles.forEach(function (p) {
+      var article = el("article", "quiz-profile");
+      var title = el("h3");
+      title.appendChild(el("span", "quiz-symbol", p.symbol)).setAttribute("aria-hidden", "true");
+      title.appendChild(document.createTextNode(" Une majorité de « " + p.name + " »"));
+      article.appendChild(title);
+      article.appendChild(el("p", null, p.description));
+      var ex = el("p"); ex.appendChild(el("strong", null, "Exemple inspirant : ")); ex.appendChild(document.createTextNode(p.example));
+      var att = el("p"); att.appendChild(el("strong", null, "Points d'attention : ")); att.appendChild(document.createTextNode(p.attention));
+      article.appendChild(ex);
+      article.appendChild(att);
+      section.appendChild(article);
+    });
+    return section;
+  }
+
+  function bar(label, value, total) {
+    var item = el("li", "quiz-bar");
+    item.appendChild(el("span", "quiz-bar-label", label));
+    var progress = el("progress", "quiz-bar-track");
+    progress.max = total || 1;
+    progress.value = value;
+    item.appendChild(progress);
+    item.appendChild(el("span", "quiz-bar-value", value));
+    return item;
+  }
+
+  function roomView(results) {
+    var section = el("section", "quiz-room");
+    var title = el("h2", null, "La salle ");
+    title.appendChild(el("span", "count", results.respondents));
+    title.appendChild(el("span", "hint", " répondant·es"));
+    section.appendChild(title);
+    if (results.profiles) {
+      var list = el("ul", "quiz-bars");
+      quiz.profiles.forEach(function (p) {
+        list.appendChild(bar(p.symbol + " " + p.name, results.profiles[p.symbol] || 0, results.respondents));
+      });
+      list.appendChild(bar("Profils mixtes (ex æquo)", results.mixed || 0, results.respondents));
+      section.appendChild(list);
+    } else {
+      var board = el("ol", "quiz-leaderboard");
+      (results.leaderboard || []).forEach(function (e) {
+        var li = el("li");
+        li.appendChild(el("span", "quiz-rank", e.rank));
+        li.appendChild(document.createTextNode(" " + e.name + " "));
+        li.appendChild(el("span", "quiz-bar-value", e.score));
+        board.appendChild(li);
+      });
+      section.appendChild(board);
+    }
+    return section;
+  }
+
+  function notice(title, text) {
+    var section = el("section", "card notice");
+    section.appendChild(el("h1", null, title));
+    if (text) section.appendChild(el("p", null, text));
+    return section;
+  }
+
+  // -- views ----------------------------------------------------------------------------------
+  function phoneView() {
+    var frag = document.createDocumentFragment();
+    if (state.status === "results" || (state.mode === "self_paced" && shown === null)) {
+      frag.appendChild(profileView());
+      var results = state.results || room;
+      if (results) { var card = el("div", "card"); card.appendChild(roomView(results)); frag.appendChild(card); }
+      return frag;
+    }
+    if (state.mode === "live") {
+      if (state.question === null || state.question === undefined) {
+        frag.appendChild(notice(quiz.title, "La première question va s'afficher ici. Gardez cette page ouverte."));
+      } else {
+        frag.appendChild(questionView(state.question));
+      }
+      return frag;
+    }
+    frag.appendChild(questionView(shown));
+    frag.appendChild(navView());
+    return frag;
+  }
+
+  function projectorView() {
+    var frag = document.createDocumentFragment();
+    if (state.mode === "live" && state.status !== "results" && state.question !== null && state.question !== undefined) {
+      var q = quiz.questions[state.question];
+      var section = el("section", "quiz-proj-question");
+      section.appendChild(el("p", "eyebrow", "Question " + (state.question + 1) + " sur " + quiz.questions.length));
+      section.appendChild(el("h2", "quiz-q-text", q.text));
+      if (state.deadline && state.status === "open") section.appendChild(countdown());
+      var list = el("ol", "quiz-proj-answers");
+      var total = state.counts ? state.counts.reduce(function (a, b) { return a + b; }, 0) : 0;
+      q.answers.forEach(function (a, j) {
+        if (state.counts) {
+          list.appendChild(bar(LETTERS[j] + " " + a.text, state.counts[j], total));
+        } else {
+          var li = el("li");
+          li.appendChild(el("span", "quiz-answer-letter", LETTERS[j]));
+          li.appendChild(document.createTextNode(" " + a.text));
+          list.appendChild(li);
+        }
+      });
+      section.appendChild(list);
+      var count = el("p", "quiz-proj-count", "Réponses : ");
+      count.appendChild(el("span", null, state.counts ? total : (state.answered || 0)));
+      section.appendChild(count);
+      frag.appendChild(section);
+      return frag;
+    }
+    if (state.mode === "live" && state.status === "waiting") {
+      frag.appendChild(notice(quiz.title, quiz.intro));
+      return frag;
+    }
+    frag.appendChild(roomView(state.results || room || { respondents: 0, profiles: {}, mixed: 0, leaderboard: [] }));
+    return frag;
+  }
+
+  function render() {
+    if (page === "quiz-phone" && state.mode === "self_paced" && shown !== null && !(shown < quiz.questions.length)) {
+      shown = firstUnanswered();
+    }
+    root.replaceChildren(page === "quiz-phone" ? phoneView() : projectorView());
+    if (timer) clearInterval(timer);
+    var node = root.querySelector(".quiz-countdown");
+    if (node) timer = setInterval(function () { tick(node); }, 1000);
+  }
+
+  // -- answering --------------------------------------------------------------------------------
+  function answer(question, choice, button) {
+    button.setAttribute("aria-busy", "true");
+    window.Live.emit("quiz_answer", { question: question, choice: choice }).then(function (ack) {
+      if (ack && ack.ok) {
+        me = ack.me;
+        errorText = "";
+        if (state.mode === "self_paced") shown = firstUnanswered(question);
+      } else {
+        errorText = (ack && ack.error && ack.error.message) || "Réponse non enregistrée.";
+      }
+      render();
+      if (state.mode === "self_paced" && shown === null) {
+        var result = document.getElementById("quiz-result");
+        if (result) result.scrollIntoView();
+      }
+    }, function () {
+      errorText = "Connexion perdue : réponse non enregistrée, réessayez.";
+      render();
+    });
+  }
+
+  // -- live ----------------------------------------------------------------------------------------
+  function onQuiz(msg) {
+    if (msg.kind === "state") {
+      var wasQuestion = state.question;
+      state = msg.state;
+      if (state.question !== wasQuestion) errorText = "";
+    } else if (msg.kind === "counts") {
+      if (msg.question === state.question && state.status === "open") state.answered = msg.answered;
+      else return;
+    } else if (msg.kind === "room") {
+      room = msg.results;
+    }
+    render();
+  }
+
+  if (!window.Live || typeof window.io !== "function") return; // the forms keep working
+  window.Live.connect({
+    eventId: eventId,
+    token: token,
+    onState: function (snapshot) {
+      if (snapshot.event && snapshot.event.phase !== "icebreaker") { window.Live.reloadWhenSafe(null); return; }
+      if (snapshot.quiz) {
+        quiz = snapshot.quiz;
+        state = snapshot.quiz.state;
+        if (snapshot.quiz.me) me = snapshot.quiz.me;
+      }
+      render();
+    },
+    handlers: {
+      phase: function () { window.Live.reloadWhenSafe(null); },
+      quiz: onQuiz,
+    },
+  });
+})();
