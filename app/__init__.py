@@ -35,6 +35,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login.login_message = None
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    # Blueprints (and so the @socketio.on handlers) before socketio.init_app: Flask-SocketIO replays
+    # handlers declared before its first init_app on every app's server; ones declared after it
+    # reach only the first server, and a second app (tests, tools) would refuse every connection.
+    _register_blueprints(app)
     origins = app.config["ALLOWED_ORIGINS"] or None  # None: same origin only, never "*"
     socketio.init_app(
         app,
@@ -61,7 +65,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.common.errors import register_error_handlers
 
     register_error_handlers(app)
-    _register_blueprints(app)
     from app.quiz.content import load_quizzes
 
     load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
