@@ -16,6 +16,7 @@ from app.events.services import get_event, get_event_for_organiser
 from app.extensions import db, limiter
 from app.participants.services import participant_from_token
 from app.proposals import bp
+from app.proposals.enums import ProposalStatus
 from app.proposals.forms import ProposalForm
 from app.proposals.models import Proposal
 from app.proposals.schemas import ProposalCreate, ProposalList, ProposalOut, ProposalPatch
@@ -47,7 +48,11 @@ def _proposer_key() -> str:
 def publish(proposal: Proposal) -> dict:
     """Broadcast a committed change of a topic and return its JSON shape."""
     payload = proposal_out(proposal)
-    realtime.proposal_changed(payload)
+    if proposal.status != ProposalStatus.VISIBLE:
+        # clients only need to drop it: a hidden topic's text is never broadcast again
+        realtime.proposal_changed({"id": proposal.id, "event_id": proposal.event_id, "status": proposal.status.value})
+    else:
+        realtime.proposal_changed(payload)
     return payload
 
 
