@@ -1,0 +1,192 @@
+"""The /live channel through Flask-SocketIO's test client: auth, rooms, state, broadcasts, tallies."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.accounts.identity import PROJECTOR_TOKEN_PREFIX
+from tests.conftest import wait_for
+
+NS = "/live"
+
+
+class Inbox:
+    """Every message a test socket received, kept across polls."""
+
+    def __init__(self, sc):
+        self.sc = sc
+        self.messages: list[tuple[str, dict]] = []
+
+    def poll(self) -> list[tuple[str, dict]]:
+        self.messages += [(m["name"], m["args"][0]) for m in self.sc.get_received(NS)]
+        return self.messages
+
+    def named(self, name: str) -> list[dict]:
+        return [payload for n, payload in self.poll() if n == name]
+
+
+def joined(socket_client, token, event_id):
+    sc = socket_client(token)
+    ack = sc.emit("join", {"event_id": event_id}, namespace=NS, callback=True)
+    assert ack["ok"] is True, ack
+    return sc, ack["state"]
+
+
+@pytest.mark.parametrize("token", [None, "", "p_nope", "o_forged", "v_nope", 42],
+                         ids=["no_auth", "empty", "unknown_participant", "forged_organiser", "unknown_projector",
+                              "not_a_string"])
+def test_connect_without_a_valid_token_is_refused(socket_client, token):
+    sc = socket_client(token)
+
+    assert sc.is_connected(NS) is False
+
+
+@pytest.mark.parametrize("who", ["participant", "organiser", "projector"])
+def test_join_returns_the_full_state(socket_client, make_event, make_participant, make_proposal, who):
+    event = make_event(phase="proposals")
+    participant = make_participant(event)
+    make_proposal(event, title="Alpha")
+    token = {"participant": participant["token"], "organiser": event["organiser"]["token"],
+             "projector": PROJECTOR_TOKEN_PREFIX + event["projector_token"]}[who]
+
+    _, state = joined(socket_client, token, event["id"])
+
+    assert isinstance(state["version"], int)
+    assert state["event"]["id"] == event["id"]
+    assert state["event"]["phase"] == "proposals"
+    assert [p["title"] for p in state["proposals"]] == ["Alpha"]
+    assert state["tally"]["ranking"][0]["title"] == "Alpha"
+    assert state["me"]["kind"] == who
+    if who == "participant":
+        assert state["me"]["participant_id"] == participant["id"]
+        assert state["me"]["votes"] == {}
+        assert state["me"]["remaining"] == 3
+
+
+@pytest.mark.parametrize("who", ["participant", "organiser"])
+def test_join_another_forums_room_is_refused(socket_client, make_event, make_participant, make_organiser, who):
+    mine, theirs = make_event(), make_event(organiser=make_organiser())
+    token = make_participant(mine)["token"] if who == "participant" else mine["organiser"]["token"]
+    sc = socket_client(token)
+
+    ack = sc.emit("join", {"event_id": theirs["id"]}, namespace=NS, callback=True)
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] in ("not_in_event", "not_your_event")
+    assert "state" not in ack
+
+
+@pytest.mark.parametrize("payload", [None, "3", {"event_id": "trois"}, {}], ids=["none", "string", "bad_id", "empty"])
+def test_join_with_a_malformed_payload_is_a_clear_refusal(socket_client, make_event, payload):
+    event = make_event()
+    sc = socket_client(event["organiser"]["token"])
+
+    ack = sc.emit("join", payload, namespace=NS, callback=True)
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "invalid_input"
+
+
+def test_refused_join_receives_nothing_from_that_forum(client, socket_client, make_event, make_participant):
+    mine, theirs = make_event(), make_event()
+    spy = socket_client(make_participant(mine)["token"])
+    spy.emit("join", {"event_id": theirs["id"]}, namespace=NS, callback=True)
+    author = make_participant(theirs)
+
+    client.post(f"/api/v1/events/{theirs['id']}/proposals", json={"title": "Secret"}, headers=author["headers"])
+
+    assert Inbox(spy).poll() == []
+
+
+def test_proposal_messages_reach_other_clients_on_create_edit_and_hide(client, socket_client, make_event,
+                                                                       make_participant):
+    event = make_event(phase="proposals")
+    author, watcher = make_participant(event), make_participant(event)
+    sc, state = joined(socket_client, watcher["token"], event["id"])
+    inbox = Inbox(sc)
+    base = f"/api/v1/events/{event['id']}/proposals"
+
+    pid = client.post(base, json={"title": "Covoiturage"}, headers=author["headers"]).get_json()["id"]
+    client.patch(f"{base}/{pid}", json={"title": "Covoiturage rural"}, headers=author["headers"])
+    client.patch(f"{base}/{pid}", json={"hidden": True, "reason": "doublon"}, headers=event["organiser"]["headers"])
+
+    proposals = wait_for(lambda: len(inbox.named("proposal")) == 3 and inbox.named("proposal"))
+    assert [(m["proposal"]["id"], m["proposal"]["status"]) for m in proposals] == [
+        (pid, "visible"), (pid, "visible"), (pid, "hidden")]
+    assert [m["proposal"]["title"] for m in proposals[:2]] == ["Covoiturage", "Covoiturage rural"]
+    assert "Covoiturage" not in str(proposals[2])  # the hidden text is not broadcast again
+    versions = [m["version"] for m in proposals]
+    assert versions == sorted(versions) and len(set(versions)) == 3 and versions[0] > state["version"]
+    _, again = joined(socket_client, watcher["token"], event["id"])
+    assert again["proposals"] == []
+
+
+def test_phase_message_reaches_every_screen(client, socket_client, make_event, make_participant):
+    event = make_event(phase="proposals")
+    sc, _ = joined(socket_client, make_participant(event)["token"], event["id"])
+    inbox = Inbox(sc)
+
+    client.put(f"/api/v1/events/{event['id']}/phase", json={"phase": "voting"}, headers=event["organiser"]["headers"])
+
+    phase = wait_for(lambda: inbox.named("phase"))
+    assert [(m["phase"], m["next_phases"]) for m in phase] == [("voting", ["closed"])]
+
+
+def test_tallies_are_coalesced_versioned_and_end_on_the_results(app, client, socket_client, make_event,
+                                                                make_participant, make_proposal):
+    event = make_event(phase="voting", voting={"mode": "dots", "dots": 3, "max_per_proposal": 2})
+    topics = [make_proposal(event, title=t) for t in ("Alpha", "Beta", "Gamma")]
+    voters = [make_participant(event) for _ in range(10)]
+    sc, state = joined(socket_client, event["organiser"]["token"], event["id"])
+    inbox = Inbox(sc)
+    headers = event["organiser"]["headers"]
+
+    started = time.monotonic()
+    for i, voter in enumerate(voters):
+        for j, pid in enumerate(topics):
+            client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": (i + j) % 2},
+                       headers=voter["headers"])
+    results = client.get(f"/api/v1/events/{event['id']}/results", headers=headers).get_json()
+    tallies = wait_for(lambda: (t := inbox.named("tally")) and {k: v for k, v in t[-1].items()
+                                                                if k not in ("event_id", "version")} == results
+                       and t)
+    elapsed = time.monotonic() - started
+
+    interval = app.config["TALLY_INTERVAL"]
+    assert len(tallies) <= elapsed / interval + 2
+    assert len(tallies) < 30
+    versions = [t["version"] for t in tallies]
+    assert all(b > a for a, b in zip([state["version"], *versions], versions))
+
+
+def test_no_tally_when_nothing_changed(app, client, socket_client, make_event, make_participant, make_proposal):
+    event = make_event(phase="voting")
+    pid = make_proposal(event)
+    voter = make_participant(event)
+    sc, _ = joined(socket_client, voter["token"], event["id"])
+    inbox = Inbox(sc)
+    url = f"/api/v1/events/{event['id']}/votes/{pid}"
+    client.put(url, json={"value": 1}, headers=voter["headers"])
+    wait_for(lambda: inbox.named("tally"))
+
+    client.put(url, json={"value": 1}, headers=voter["headers"])
+    app.extensions["barcamp_live"].flush_tallies()
+
+    assert len(inbox.named("tally")) == 1
+
+
+def test_sync_gives_the_state_after_missed_messages(client, socket_client, make_event, make_participant,
+                                                    make_proposal):
+    event = make_event(phase="voting")
+    pid = make_proposal(event, title="Alpha")
+    voter = make_participant(event)
+    sc, before = joined(socket_client, voter["token"], event["id"])
+    client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": 2}, headers=voter["headers"])
+
+    ack = sc.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)
+
+    assert ack["ok"] is True
+    assert ack["state"]["me"]["votes"] == {str(pid): 2}
+    assert ack["state"]["tally"]["ranking"][0]["score"] == 2
+    assert ack["state"]["version"] >= before["version"]
