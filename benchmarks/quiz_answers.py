@@ -1,0 +1,301 @@
+"""Measure a live quiz question: N participants answer one question within a window over Socket.IO.
+
+    python benchmarks/quiz_answers.py --participants 3000 [--seconds 10] [--processes 3] [--json]
+
+Reuses the server and client plumbing of benchmarks/live_votes.py (fresh SQLite database, one
+`barcamp run` process, join-rate limit lifted for the run). Then:
+1. creates a forum with the style-innovation quiz in live mode, opens the icebreaker and the
+   first question;
+2. spreads the N participants over client processes (asyncio python-socketio clients, WebSocket
+   transport): each joins, connects to /live, emits `join`, then `quiz_answer` at a uniform random
+   moment of the window; one in five changes its mind once (a second `quiz_answer`, other choice);
+3. a projector client records the coalesced `quiz` counts messages; the final distribution is
+   the first whose counts equal the last acknowledged choice of every participant;
+4. prints answers acknowledged vs rows stored (lost = acknowledged choices the database does not
+   hold), ack latency percentiles and the delay from the last acknowledgement to the projector's
+   final distribution.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_votes import EMAIL, PASSWORD, PeakRss, percentile, raise_open_file_limit, start_server  # noqa: E402
+
+CHOICES = 4
+
+
+async def _worker_main(url, code, event_id, count, seed, seconds, conn) -> None:
+    import logging
+
+    import aiohttp
+    import socketio
+
+    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
+    rng = random.Random(seed)
+    people: list[dict] = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+        gate = asyncio.Semaphore(16)
+
+        async def join_one():
+            async with gate:
+                async with http.post(f"{url}/api/v1/join", json={"code": code}) as r:
+                    body = await r.json()
+                    if r.status != 201:
+                        raise RuntimeError(f"join refused: {r.status} {body}")
+                    people.append({"token": body["token"], "id": body["participant_id"]})
+
+        await asyncio.gather(*(join_one() for _ in range(count)))
+    gate = asyncio.Semaphore(32)
+
+    async def connect_one(p):
+        async with gate:
+            client = socketio.AsyncClient(reconnection=False, request_timeout=30)
+            p["client"] = client
+            await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
+                                 wait_timeout=30)
+            ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"join refused: {ack}")
+
+    await asyncio.gather(*(connect_one(p) for p in people))
+    conn.send(("ready", len(people)))
+    start_at = conn.recv()
+    results: list[tuple] = []  # (participant_id, choice, ok, sent_at, latency, ack_at, error)
+
+    async def answer_one(p):
+        first = rng.randrange(CHOICES)
+        plan = [first] + ([(first + 1 + rng.randrange(CHOICES - 1)) % CHOICES] if rng.random() < 0.2 else [])
+        for choice, moment in zip(plan, sorted(rng.uniform(0, seconds) for _ in plan)):
+            delay = start_at + moment - time.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent = time.time()
+            try:
+                ack = await p["client"].call("quiz_answer", {"question": 0, "choice": choice}, namespace="/live",
+                                             timeout=60)
+                error = None if ack.get("ok") else json.dumps(ack.get("error"))
+            except Exception as exc:  # noqa: BLE001 - a timeout is an unacknowledged answer
+                error = f"{type(exc).__name__}: {exc}"
+            done = time.time()
+            results.append((p["id"], choice, error is None, sent, done - sent, done, error))
+
+    await asyncio.gather(*(answer_one(p) for p in people))
+    conn.send(("answers", results))
+    conn.recv()
+    await asyncio.gather(*(p["client"].disconnect() for p in people), return_exceptions=True)
+
+
+def worker(url, code, event_id, count, seed, seconds, conn) -> None:
+    raise_open_file_limit()
+    try:
+        asyncio.run(_worker_main(url, code, event_id, count, seed, seconds, conn))
+    except Exception as exc:  # noqa: BLE001
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+class Projector:
+    """The projector screen: records every coalesced `quiz` counts message."""
+
+    def __init__(self, url: str, token: str, event_id: int) -> None:
+        self.url, self.token, self.event_id = url, token, event_id
+        self.counts: list[tuple[float, list[int]]] = []
+        self.ready, self.done = threading.Event(), threading.Event()
+        self.error: str | None = None
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    async def _run(self) -> None:
+        import socketio
+
+        client = socketio.AsyncClient(reconnection=False)
+
+        @client.on("quiz", namespace="/live")
+        def on_quiz(message):
+            if message.get("kind") == "counts":
+                self.counts.append((time.time(), message["counts"]))
+
+        try:
+            await client.connect(self.url, namespaces=["/live"], transports=["websocket"], auth={"token": self.token},
+                                 wait_timeout=30)
+            ack = await client.call("join", {"event_id": self.event_id}, namespace="/live", timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"projector join refused: {ack}")
+        except Exception as exc:  # noqa: BLE001
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.ready.set()
+            return
+        self.ready.set()
+        while not self.done.is_set():
+            await asyncio.sleep(0.05)
+        await client.disconnect()
+
+    def final_at(self, expected: list[int]) -> float | None:
+        return next((at for at, counts in list(self.counts) if counts == expected), None)
+
+
+def create_quiz_forum(url: str) -> dict:
+    api = url + "/api/v1"
+    r = requests.post(api + "/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
+    r.raise_for_status()
+    headers = {"Authorization": "Bearer " + r.json()["token"]}
+    event = requests.post(api + "/events", headers=headers, timeout=10,
+                          json={"title": "Banc d'essai : quiz en direct", "quiz": "style-innovation"}).json()
+    requests.put(f"{api}/events/{event['id']}/quiz/settings", headers=headers, json={"mode": "live"},
+                 timeout=10).raise_for_status()
+    requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "icebreaker"},
+                 timeout=10).raise_for_status()
+    token = [part for part in urlparse(event["projector_url"]).path.split("/") if part][-1]
+    return {"id": event["id"], "code": event["join_code"], "projector_token": "v_" + token, "headers": headers}
+
+
+def run(participants: int, seconds: float, processes: int) -> dict:
+    raise_open_file_limit()
+    workdir = Path(tempfile.mkdtemp(prefix="barcamp-quiz-bench-"))
+    server = None
+    try:
+        server, url, _env = start_server(workdir, None, participants)
+        forum = create_quiz_forum(url)
+        rss = PeakRss(server.pid)
+        context = mp.get_context("spawn")
+        pipes, children = [], []
+        shares = [participants // processes + (1 if i < participants % processes else 0) for i in range(processes)]
+        setup_started = time.monotonic()
+        for i, share in enumerate(shares):
+            parent, child = context.Pipe()
+            proc = context.Process(target=worker, daemon=True,
+                                   args=(url, forum["code"], forum["id"], share, 2000 + i, seconds, child))
+            proc.start()
+            pipes.append(parent)
+            children.append(proc)
+
+        def receive(pipe, timeout):
+            if not pipe.poll(timeout):
+                raise RuntimeError(f"a client process did not answer within {timeout:.0f} s")
+            kind, value = pipe.recv()
+            if kind == "failed":
+                raise RuntimeError("client process failed: " + value)
+            return value
+
+        connected = sum(receive(pipe, 300) for pipe in pipes)
+        setup_seconds = time.monotonic() - setup_started
+        projector = Projector(url, forum["projector_token"], forum["id"])
+        projector.thread.start()
+        if not projector.ready.wait(30) or projector.error:
+            raise RuntimeError(f"projector did not connect: {projector.error}")
+        requests.post(f"{url}/api/v1/events/{forum['id']}/quiz/control", headers=forum["headers"],
+                      json={"action": "open"}, timeout=10).raise_for_status()
+        print(f"{connected} participants connected in {setup_seconds:.1f} s; answering for {seconds:g} s",
+              file=sys.stderr, flush=True)
+        start_at = time.time() + 1.0
+        for pipe in pipes:
+            pipe.send(start_at)
+        answers = []
+        for pipe in pipes:
+            answers.extend(receive(pipe, seconds + 120))
+        acked = [a for a in answers if a[2]]
+        last_choice: dict[int, int] = {}
+        for pid, choice, *_rest in sorted(acked, key=lambda a: a[5]):
+            last_choice[pid] = choice
+        expected = [0] * CHOICES
+        for choice in last_choice.values():
+            expected[choice] += 1
+        last_ack = max((a[5] for a in acked), default=time.time())
+        final_at, deadline = None, time.time() + 10
+        while time.time() < deadline and final_at is None:
+            final_at = projector.final_at(expected)
+            time.sleep(0.02)
+        projector.done.set()
+        peak = rss.stop()
+        for pipe in pipes:
+            pipe.send("stop")
+
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(f"sqlite:///{workdir / 'barcamp.sqlite3'}")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT participant_id, choice FROM quiz_answers WHERE event_id = :e"),
+                                      {"e": forum["id"]}).all()
+        engine.dispose()
+        stored = {pid: choice for pid, choice in rows}
+        latencies = [a[4] * 1000 for a in acked]
+        figures = {
+            "participants": participants, "connected": connected, "client_processes": processes,
+            "seconds": seconds,
+            "answers_sent": len(answers), "answers_acknowledged": len(acked),
+            "answers_refused_or_timed_out": len(answers) - len(acked),
+            "participants_acknowledged": len(last_choice), "rows_in_database": len(rows),
+            "lost": sum(1 for pid, choice in last_choice.items() if stored.get(pid) != choice),
+            "duplicated": len(rows) - len(stored),
+            "ack_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "ack_p95_ms": round(percentile(latencies, 95), 1),
+            "ack_p99_ms": round(percentile(latencies, 99), 1),
+            "ack_max_ms": round(max(latencies), 1) if latencies else None,
+            "last_answer_to_distribution_ms": round((final_at - last_ack) * 1000, 1) if final_at else None,
+            "counts_messages": len(projector.counts),
+            "server_rss_peak_mb": round(peak / 2**20, 1),
+            "setup_seconds": round(setup_seconds, 1),
+            "errors": sorted({a[6] for a in answers if not a[2]})[:5],
+        }
+        for proc in children:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.kill()
+        return figures
+    except Exception:
+        log = workdir / "server.log"
+        if log.exists():
+            print("server log (end):\n" + log.read_text()[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if server is not None and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except Exception:  # noqa: BLE001
+                server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=10.0, help="answering window")
+    parser.add_argument("--processes", type=int, default=3, help="client processes (2-4)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    f = run(args.participants, args.seconds, max(1, args.processes))
+    print(f"barcamp quiz benchmark — sqlite, {f['client_processes']} client processes, {f['seconds']:g} s window, "
+          f"{os.cpu_count()} CPUs")
+    print(f"  participants (connected)                   {f['participants']} ({f['connected']})")
+    print(f"  answers sent / acknowledged                {f['answers_sent']} / {f['answers_acknowledged']}")
+    print(f"  participants acknowledged / rows stored    {f['participants_acknowledged']} / {f['rows_in_database']}")
+    print(f"  lost / duplicated                          {f['lost']} / {f['duplicated']}")
+    print(f"  ack latency p50 / p95 / p99 / max (ms)     {f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']}"
+          f" / {f['ack_max_ms']}")
+    print(f"  last answer -> projector distribution (ms) {f['last_answer_to_distribution_ms']}")
+    print(f"  counts messages received by the projector  {f['counts_messages']}")
+    print(f"  server RSS peak (MB)                       {f['server_rss_peak_mb']}")
+    print(f"  join + connect time (s)                    {f['setup_seconds']}")
+    if f["errors"]:
+        print("  first errors:", *f["errors"], sep="\n    ")
+    if args.json:
+        print(json.dumps(f))
+
+
+if __name__ == "__main__":
+    main()
