@@ -16,7 +16,7 @@
   function sizeFor(n) {
     if (n <= 6) return "xl";
     if (n <= 12) return "l";
-    if (n <= 24) return "m";
+    if (n <= 20) return "m";
     if (n <= 40) return "s";
     return "xs";
   }
