@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,3 +275,27 @@ def error_of(response) -> tuple[int, str]:
     assert {"code", "message"} <= set(body["error"]), body
     assert body["error"]["message"], body
     return response.status_code, body["error"]["code"]
+
+
+def fire_concurrently(calls, workers: int = 10):
+    """Run the callables from `workers` threads released at once; return their results in order."""
+    results = [None] * len(calls)
+    start = threading.Barrier(workers)
+    queue = list(enumerate(calls))
+    lock = threading.Lock()
+
+    def worker():
+        start.wait()
+        while True:
+            with lock:
+                if not queue:
+                    return
+                index, call = queue.pop()
+            results[index] = call()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
 
-from tests.conftest import error_of
+from tests.conftest import error_of, fire_concurrently
 
 
 def vote_url(event, pid):
@@ -171,30 +170,6 @@ def test_no_js_vote_form_with_bad_value_changes_nothing(client, make_event, make
 
 
 # -- one participant, many concurrent requests ------------------------------------------------------
-def fire_concurrently(calls, workers: int = 10):
-    """Run the callables from `workers` threads released at once; return their results in order."""
-    results = [None] * len(calls)
-    start = threading.Barrier(workers)
-    queue = list(enumerate(calls))
-    lock = threading.Lock()
-
-    def worker():
-        start.wait()
-        while True:
-            with lock:
-                if not queue:
-                    return
-                index, call = queue.pop()
-            results[index] = call()
-
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 def test_concurrent_votes_of_one_participant_never_overspend(app, make_event, make_participant, make_proposal,
                                                              fresh_db):
     event = make_event(phase="voting", voting={"mode": "dots", "dots": 3, "max_per_proposal": 2})

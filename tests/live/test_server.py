@@ -1,0 +1,215 @@
+"""Against a real `barcamp run` (gevent, SQLite/PostgreSQL) with real HTTP and Socket.IO clients."""
+from __future__ import annotations
+
+import random
+import threading
+import time
+
+import pytest
+import requests
+import socketio
+from sqlalchemy import create_engine, text
+
+from tests.conftest import fire_concurrently, start_server, wait_for
+
+pytestmark = pytest.mark.server
+NS = "/live"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the module: each test builds its own forum on it."""
+    live = start_server(tmp_path_factory.mktemp("server"))
+    yield live
+    live.stop()
+
+
+class Forum:
+    """A forum on the live server, driven through the public API."""
+
+    def __init__(self, server, voting=None, topics=3):
+        self.url = server.url
+        self.organiser = {"Authorization": f"Bearer {server.organiser_token()}"}
+        created = self.api("post", "/events", json={"title": "Forum réel", "voting": voting or {"mode": "dots"}},
+                           headers=self.organiser, expect=201)
+        self.id, self.code = created["id"], created["join_code"]
+        self.set_phase("proposals")
+        self.topics = [self.api("post", f"/events/{self.id}/proposals", json={"title": f"Sujet {i}"},
+                                headers=self.join()["headers"], expect=201)["id"] for i in range(topics)]
+        self.set_phase("voting")
+
+    def api(self, method, path, expect=200, **kw):
+        response = getattr(requests, method)(f"{self.url}/api/v1{path}", timeout=30, **kw)
+        assert response.status_code == expect, response.text
+        return response.json() if response.content else None
+
+    def set_phase(self, phase):
+        self.api("put", f"/events/{self.id}/phase", json={"phase": phase}, headers=self.organiser)
+
+    def join(self, name=""):
+        body = self.api("post", "/join", json={"code": self.code.lower(), "name": name}, expect=201)
+        return {**body, "headers": {"Authorization": f"Bearer {body['token']}"}}
+
+    def results(self):
+        return self.api("get", f"/events/{self.id}/results", headers=self.organiser)
+
+
+class LiveClient:
+    """A python-socketio client on /live (websocket transport) recording every message."""
+
+    def __init__(self, server, token):
+        self.messages: list[tuple[str, dict]] = []
+        self.lock = threading.Lock()
+        self.sio = socketio.Client(reconnection=False)
+        for name in ("tally", "proposal", "phase"):
+            self.sio.on(name, self._recorder(name), namespace=NS)
+        self.sio.connect(server.url, namespaces=[NS], auth={"token": token}, transports=["websocket"],
+                         wait_timeout=10)
+
+    def _recorder(self, name):
+        def record(payload):
+            with self.lock:
+                self.messages.append((name, payload))
+        return record
+
+    def named(self, name):
+        with self.lock:
+            return [payload for n, payload in self.messages if n == name]
+
+    def call(self, event, payload):
+        return self.sio.call(event, payload, namespace=NS, timeout=10)
+
+    def close(self):
+        if self.sio.connected:
+            self.sio.disconnect()
+
+
+@pytest.fixture
+def live_clients(server):
+    opened = []
+
+    def _open(token):
+        client = LiveClient(server, token)
+        opened.append(client)
+        return client
+
+    yield _open
+    for client in opened:
+        client.close()
+
+
+def tally_body(message):
+    return {k: v for k, v in message.items() if k not in ("event_id", "version")}
+
+
+def server_db(server, sql, **params):
+    engine = create_engine(server.env["BARCAMP_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("auth", [None, {"token": "p_inconnu"}], ids=["no_token", "bad_token"])
+def test_real_client_connect_without_valid_token_is_refused(server, auth):
+    sio = socketio.Client(reconnection=False)
+
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(server.url, namespaces=[NS], auth=auth, transports=["websocket"], wait_timeout=10)
+
+    assert sio.connected is False
+
+
+def test_real_client_cannot_join_another_forums_room(server, live_clients):
+    mine, theirs = Forum(server, topics=1), Forum(server, topics=1)
+    client = live_clients(mine.join()["token"])
+
+    ack = client.call("join", {"event_id": theirs.id})
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "not_in_event"
+
+
+def test_vote_ack_means_committed(server, live_clients):
+    forum = Forum(server, topics=2)
+    voter = forum.join()
+    client = live_clients(voter["token"])
+    client.call("join", {"event_id": forum.id})
+
+    ack = client.call("vote", {"proposal_id": forum.topics[1], "value": 2})
+
+    assert ack == {"ok": True, "value": 2, "remaining": 1}
+    assert forum.api("get", f"/events/{forum.id}/votes/mine", headers=voter["headers"]) == {
+        "votes": {str(forum.topics[1]): 2}, "remaining": 1}
+    assert server_db(server, "SELECT proposal_id, value FROM ballots WHERE participant_id = :p",
+                     p=voter["participant_id"]) == [(forum.topics[1], 2)]
+
+
+def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_clients):
+    forum = Forum(server, topics=2)
+    alpha, beta = forum.topics
+    a_token, b_token = forum.join("A")["token"], forum.join("B")["token"]
+    a, b = live_clients(a_token), live_clients(b_token)
+    assert a.call("join", {"event_id": forum.id})["ok"] is True
+    b_state = b.call("join", {"event_id": forum.id})["state"]
+
+    assert a.call("vote", {"proposal_id": alpha, "value": 2})["ok"] is True
+
+    tally = wait_for(lambda: [t for t in b.named("tally") if t["ranking"][0]["score"] == 2], timeout=10)[-1]
+    assert tally["version"] > b_state["version"]
+    assert [(r["proposal_id"], r["score"], r["voters"]) for r in tally["ranking"]] == [(alpha, 2, 1), (beta, 0, 0)]
+
+    b.close()
+    assert a.call("vote", {"proposal_id": beta, "value": 1})["ok"] is True
+    assert a.call("vote", {"proposal_id": alpha, "value": 1})["ok"] is True
+    b_again = live_clients(b_token)
+    resync = b_again.call("join", {"event_id": forum.id})
+
+    assert resync["ok"] is True
+    assert resync["state"]["tally"] == forum.results()
+    assert [(r["proposal_id"], r["score"]) for r in resync["state"]["tally"]["ranking"]] == [(alpha, 1), (beta, 1)]
+    assert resync["state"]["version"] >= tally["version"]
+
+
+def test_coalesced_tallies_over_real_sockets(server, live_clients):
+    forum = Forum(server, topics=3)
+    watcher = live_clients(forum.organiser["Authorization"][7:])
+    state = watcher.call("join", {"event_id": forum.id})["state"]
+    voters = [forum.join() for _ in range(10)]
+
+    started = time.monotonic()
+    for i, voter in enumerate(voters):
+        for j, pid in enumerate(forum.topics):
+            forum.api("put", f"/events/{forum.id}/votes/{pid}", json={"value": (i + j) % 2}, headers=voter["headers"])
+    final = forum.results()
+    tallies = wait_for(lambda: (t := watcher.named("tally")) and tally_body(t[-1]) == final and t, timeout=10)
+    elapsed = time.monotonic() - started
+
+    assert len(tallies) <= elapsed / 0.2 + 2  # Config.TALLY_INTERVAL of the server
+    assert len(tallies) < 30
+    versions = [state["version"]] + [t["version"] for t in tallies]
+    assert all(b > a for a, b in zip(versions, versions[1:]))
+
+
+def test_fifty_concurrent_requests_of_one_participant_never_overspend(server):
+    forum = Forum(server, voting={"mode": "dots", "dots": 3, "max_per_proposal": 2}, topics=5)
+    voter = forum.join()
+    rng = random.Random(17)
+    plan = [(rng.choice(forum.topics), rng.choice([0, 1, 2, 2])) for _ in range(50)]
+
+    def call(pid, value):
+        return lambda: requests.put(f"{forum.url}/api/v1/events/{forum.id}/votes/{pid}", json={"value": value},
+                                    headers=voter["headers"], timeout=60).status_code
+
+    statuses = fire_concurrently([call(pid, value) for pid, value in plan], workers=50)
+
+    assert set(statuses) <= {200, 409}
+    rows = server_db(server, "SELECT proposal_id, count(*), sum(value) FROM ballots WHERE participant_id = :p "
+                             "GROUP BY proposal_id", p=voter["participant_id"])
+    assert all(count == 1 for _, count, _ in rows)
+    spent = sum(total for _, _, total in rows)
+    assert spent <= 3
+    mine = forum.api("get", f"/events/{forum.id}/votes/mine", headers=voter["headers"])
+    assert mine == {"votes": {str(pid): total for pid, _, total in rows}, "remaining": 3 - spent}
+    assert sum(r["score"] for r in forum.results()["ranking"]) == spent
