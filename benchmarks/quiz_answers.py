@@ -239,7 +239,11 @@ def run(participants: int, seconds: float, processes: int) -> dict:
             "answers_sent": len(answers), "answers_acknowledged": len(acked),
             "answers_refused_or_timed_out": len(answers) - len(acked),
             "participants_acknowledged": len(last_choice), "rows_in_database": len(rows),
-            "lost": sum(1 for pid, choice in last_choice.items() if stored.get(pid) != choice),
+            # lost: the stored choice is neither the last acknowledged one nor one sent after it
+            # (an answer that timed out may still have been committed after the acknowledged one)
+            "lost": sum(1 for pid, choice in last_choice.items() if stored.get(pid) not in {choice} | {
+                a[1] for a in answers if a[0] == pid and not a[2] and a[3] >= max(
+                    b[3] for b in acked if b[0] == pid)}),
             "duplicated": len(rows) - len(stored),
             "ack_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "ack_p95_ms": round(percentile(latencies, 95), 1),
