@@ -370,6 +370,8 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         rss_connected = server_process.memory_info().rss
         load_before = os.getloadavg()[0]
         cpu_before, wall_before = sum(server_process.cpu_times()[:2]), time.monotonic()
+        client_processes = [psutil.Process(proc.pid) for proc in children]
+        clients_cpu_before = sum(sum(c.cpu_times()[:2]) for c in client_processes)
         start_at = time.time() + 1.0
         print(f"{connected} participants connected in {setup_seconds:.1f} s; voting for {seconds:g} s",
               file=sys.stderr, flush=True)
@@ -379,7 +381,9 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         for pipe in pipes:
             votes.extend(receive(pipe, seconds + 120)[1])
 
-        server_cpu = (sum(server_process.cpu_times()[:2]) - cpu_before) / (time.monotonic() - wall_before)
+        voting_wall = time.monotonic() - wall_before
+        server_cpu = (sum(server_process.cpu_times()[:2]) - cpu_before) / voting_wall
+        clients_cpu = (sum(sum(c.cpu_times()[:2]) for c in client_processes) - clients_cpu_before) / voting_wall
         acked = [v for v in votes if v[3]]
         expected_total = sum(v[2] for v in acked)
         last_ack = max((v[6] for v in acked), default=time.time())
@@ -438,6 +442,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             "server_rss_peak_mb": round(peak_rss / 2**20, 1),
             "setup_seconds": round(setup_seconds, 1),
             "server_cpu_percent_voting": round(server_cpu * 100),
+            "clients_cpu_percent_voting": round(clients_cpu * 100),
             "load_average_before_voting": round(load_before, 2),
             "nice": nice,
             "cpu_busy_percent_before_start": busy_before,
@@ -495,7 +500,8 @@ def main() -> None:
          lambda f: f"{f['server_rss_connected_mb']} / {f['server_rss_peak_mb']}"),
         ("stored_without_ack", "stored without ack (timed out)", None),
         ("setup_seconds", "join + connect time (s)", None),
-        ("server_cpu_percent_voting", "server CPU during voting (% of one core)", None),
+        ("server_cpu_percent_voting", "CPU during voting, server / all clients (% of one core)",
+         lambda f: f"{f['server_cpu_percent_voting']} / {f['clients_cpu_percent_voting']}"),
         ("load_average_before_voting", "load average before voting (1 min)", None),
         ("cpu_busy_percent_before_start", "machine CPU busy before start (%)", None),
     ]
