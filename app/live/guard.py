@@ -24,14 +24,20 @@ def store_identity(identity: Identity) -> None:
     }
 
 
+def stored_identity() -> dict:
+    """The ids (kind, organiser_id, participant_id, event_id) stored for this connection on connect."""
+    stored = session.get("live_identity")
+    if not stored:
+        raise Unauthorized("unauthorized", _("Connexion non authentifiée."))
+    return stored
+
+
 def socket_identity() -> Identity:
     """Rebuild the connection's identity from the ids stored on connect."""
     from app.accounts.models import Organiser
     from app.participants.models import Participant
 
-    stored = session.get("live_identity")
-    if not stored:
-        raise Unauthorized("unauthorized", _("Connexion non authentifiée."))
+    stored = stored_identity()
     if stored["kind"] == "organiser":
         return Identity("organiser", organiser=db.session.get(Organiser, stored["organiser_id"]))
     if stored["kind"] == "participant":

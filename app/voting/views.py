@@ -21,7 +21,7 @@ from app.voting.services import compute_results, my_votes
 @api_auth("participant")
 def api_vote(event_id: int, proposal_id: int, data: VoteIn, identity: Identity):
     event = event_for(identity, event_id)
-    value, remaining = vote(event, identity.participant, proposal_id, data.value)
+    value, remaining = vote(event.id, identity.participant.id, proposal_id, data.value)
     return jsonify({"value": value, "remaining": remaining})
 
 
@@ -50,7 +50,7 @@ def page_vote(event_id: int, proposal_id: int):
         raise Forbidden("not_joined", _("Rejoignez d'abord ce forum avec son code."))
     try:
         value = int(request.form.get("value", ""))
-        vote(event, participant, proposal_id, value)
+        vote(event.id, participant.id, proposal_id, value)
     except ValueError:
         flash(_("Valeur de vote invalide."), "error")
     except DomainError as error:
