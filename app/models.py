@@ -5,3 +5,4 @@ from app.participants.models import Participant  # noqa: F401
 from app.proposals.models import Proposal  # noqa: F401
 from app.voting.models import Ballot  # noqa: F401
 from app.quiz.models import QuizAnswer, QuizRun  # noqa: F401
+from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic  # noqa: F401

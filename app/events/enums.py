@@ -12,6 +12,7 @@ class Phase(enum.StrEnum):
     PROPOSALS = "proposals"
     VOTING = "voting"
     CLOSED = "closed"
+    WORKSHOPS = "workshops"
 
     @property
     def label(self):
@@ -24,6 +25,7 @@ PHASE_LABELS = {
     Phase.PROPOSALS: _l("Recensement des sujets"),
     Phase.VOTING: _l("Priorisation (vote)"),
     Phase.CLOSED: _l("Vote clos"),
+    Phase.WORKSHOPS: _l("Ateliers de co-conception"),
 }
 
 #: the phase state machine: from each phase, the phases it may move to
@@ -32,7 +34,8 @@ TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
     Phase.ICEBREAKER: (Phase.PROPOSALS,),
     Phase.PROPOSALS: (Phase.VOTING,),
     Phase.VOTING: (Phase.CLOSED,),
-    Phase.CLOSED: (),
+    Phase.CLOSED: (Phase.WORKSHOPS,),
+    Phase.WORKSHOPS: (),
 }
 
 

@@ -87,7 +87,7 @@ def forum(event_id: int):
                                **phone_context(event, participant, requested))
     votes, remaining = my_votes(event, participant)
     proposals = [proposal_out(p) for p in visible_proposals(event.id)]
-    results = compute_results(event) if event.phase in (Phase.VOTING, Phase.CLOSED) else None
+    results = compute_results(event) if event.phase in (Phase.VOTING, Phase.CLOSED, Phase.WORKSHOPS) else None
     return render_template(
         "participants/forum.html",
         event=event,
