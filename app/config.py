@@ -43,6 +43,17 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SOCKETIO_ASYNC_MODE = "gevent"
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+    #: security (docs/security.md): failed join codes per address, failed logins per address and
+    #: per account (successes do not count), socket events per connection (token bucket: rate per
+    #: second, burst; a connection refused SOCKET_FLOOD_CUTOFF times is disconnected)
+    JOIN_CODE_FAILURE_LIMIT = "30 per minute"
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS = "30 per minute"
+    LOGIN_FAILURE_LIMIT_PER_ACCOUNT = "10 per minute"
+    SOCKET_EVENT_RATE = 50.0
+    SOCKET_EVENT_BURST = 100
+    SOCKET_FLOOD_CUTOFF = 250
+    #: secure cookies: None follows BARCAMP_PUBLIC_URL (https: on), or BARCAMP_SECURE_COOKIES
+    SECURE_COOKIES: bool | None = None
     TESTING = False
 
 
@@ -54,6 +65,8 @@ class TestConfig(Config):
     SOCKETIO_ASYNC_MODE = "threading"
     SECRET_KEY = "test-secret-key"
     RATELIMIT_ENABLED = False
+    #: argon2id with a small memory cost: hundreds of accounts per suite (production: 46 MiB)
+    PASSWORD_HASH_MEMORY_KIB = 1024
 
 
 def load_config(app, config: type[Config] | dict | None) -> None:
@@ -77,6 +90,8 @@ def load_config(app, config: type[Config] | dict | None) -> None:
     for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = env["BARCAMP_" + name]
+    if env.get("BARCAMP_TALLY_INTERVAL") and not (isinstance(config, dict) and "TALLY_INTERVAL" in config):
+        app.config["TALLY_INTERVAL"] = float(env["BARCAMP_TALLY_INTERVAL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("BARCAMP_SECRET_KEY") or _instance_secret_key(app.instance_path)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
