@@ -1,0 +1,68 @@
+"""What every channel (page, API, socket) calls to change a board: commit, then broadcast."""
+from __future__ import annotations
+
+from app import realtime
+from app.common.db import write_transaction
+from app.workshops import services
+from app.workshops.models import Workshop
+from app.workshops.services import Caller
+
+
+def add_card(workshop_id: int, caller: Caller, section, text: str, gain=None, indicator=None) -> dict:
+    with write_transaction():
+        workshop = services.get_workshop(workshop_id)
+        card = services.add_card(workshop, caller, section, text, gain, indicator)
+        out = services.single_card_out(card)
+    realtime.board_changed(workshop_id)
+    return out
+
+
+def edit_card(workshop_id: int, caller: Caller, card_id: int, version: int, changes: dict) -> dict:
+    with write_transaction():
+        workshop = services.get_workshop(workshop_id)
+        card = services.edit_card(workshop, caller, card_id, version, changes)
+        out = services.single_card_out(card)
+    realtime.board_changed(workshop_id)
+    return out
+
+
+def remove_card(workshop_id: int, caller: Caller, card_id: int, version: int | None = None) -> dict:
+    with write_transaction():
+        workshop = services.get_workshop(workshop_id)
+        card = services.remove_card(workshop, caller, card_id, version)
+        out = {"id": card.id, "version": card.version, "deleted": True}
+    realtime.board_changed(workshop_id)
+    return out
+
+
+def merge_cards(workshop_id: int, caller: Caller, target_id: int, source_ids: list[int],
+                target_version: int | None = None) -> dict:
+    with write_transaction():
+        workshop = services.get_workshop(workshop_id)
+        card = services.merge_cards(workshop, caller, target_id, source_ids, target_version)
+        out = services.single_card_out(card)
+    realtime.board_changed(workshop_id)
+    return out
+
+
+def set_dots(workshop_id: int, participant_id: int, card_id: int, value: int) -> dict:
+    """Record dots, commit, then schedule the coalesced board (the totals changed)."""
+    with write_transaction():
+        value, remaining = services.record_dots(workshop_id, participant_id, card_id, value)
+    realtime.board_changed(workshop_id)
+    return {"value": value, "remaining": remaining}
+
+
+def join(workshop_id: int, participant_id: int) -> None:
+    with write_transaction():
+        services.join_workshop(services.get_workshop(workshop_id), participant_id)
+    realtime.board_changed(workshop_id)
+
+
+def board_for(workshop: Workshop, caller: Caller) -> dict:
+    """The full board for one caller, stamped with the version it is current at (read first)."""
+    version = realtime.board_version(workshop.id)
+    state = services.board_state(workshop)
+    state["version"] = version
+    state["me"] = services.board_me(workshop, caller.kind, caller.organiser_id, caller.participant_id)
+    return state
