@@ -35,6 +35,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     login.login_message = None
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    from app import security
+
+    security.init_app(app)  # CSP and security headers, cookie flags, MAX_CONTENT_LENGTH
     # Blueprints (and so the @socketio.on handlers) before socketio.init_app: Flask-SocketIO replays
     # handlers declared before its first init_app on every app's server; ones declared after it
     # reach only the first server, and a second app (tests, tools) would refuse every connection.
@@ -57,10 +60,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         configure_engine(db.engine)
 
     @login.user_loader
-    def _load_organiser(organiser_id: str):
-        from app.accounts.models import Organiser
+    def _load_organiser(user_id: str):
+        from app.security.sessions import load_organiser
 
-        return db.session.get(Organiser, int(organiser_id))
+        return load_organiser(user_id)  # "<id>:<session id>": refused after logout
 
     from app.common.errors import register_error_handlers
 
@@ -79,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import bp as events_bp
     from app.events import views as _events_views  # noqa: F401
     from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
+    from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
     from app.participants import bp as participants_bp
     from app.participants import views as _participants_views  # noqa: F401
     from app.proposals import bp as proposals_bp

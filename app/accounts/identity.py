@@ -15,6 +15,7 @@ from app.events.services import find_event_by_projector_token, get_event, get_ev
 from app.extensions import db
 from app.participants.models import Participant
 from app.participants.services import TOKEN_PREFIX, participant_from_token
+from app.security.sessions import session_id_matches
 
 #: organiser API tokens live a week
 ORGANISER_TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -40,7 +41,8 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def issue_organiser_token(organiser: Organiser) -> str:
-    return ORGANISER_TOKEN_PREFIX + _serializer().dumps({"oid": organiser.id})
+    # "sid": the organiser's session id; logout replaces it, which revokes the token
+    return ORGANISER_TOKEN_PREFIX + _serializer().dumps({"oid": organiser.id, "sid": organiser.session_id})
 
 
 def projector_auth_token(event: Event) -> str:
@@ -57,7 +59,9 @@ def identity_from_token(token: str | None) -> Identity | None:
         except (BadSignature, SignatureExpired):
             return None
         organiser = db.session.get(Organiser, payload.get("oid"))
-        return Identity("organiser", organiser=organiser) if organiser else None
+        if not session_id_matches(organiser, payload.get("sid")):
+            return None
+        return Identity("organiser", organiser=organiser)
     if token.startswith(TOKEN_PREFIX):
         participant = participant_from_token(token)
         return Identity("participant", participant=participant, event_id=participant.event_id) if participant else None

@@ -7,6 +7,10 @@ from sqlalchemy import select
 from app.accounts.models import Organiser
 from app.common.errors import Conflict, InvalidInput, Unauthorized
 from app.extensions import db
+from app.security.passwords import verify_password
+
+#: an argon2id hash of a random password, checked when the e-mail is unknown
+_DUMMY_HASH = "$argon2id$v=19$m=47104,t=1,p=1$45J2/6MXJ+6LewJJwi8EKQ$Q9jqYM4Zx0OvALn242otlTYJhH8ylfxT9wyynR4ee+s"
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -33,6 +37,12 @@ def create_organiser(email: str, password: str) -> Organiser:
 
 def authenticate(email: str, password: str) -> Organiser:
     organiser = db.session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
-    if organiser is None or not organiser.check_password(password):
+    if organiser is None:
+        verify_password(_DUMMY_HASH, password)  # same work as for a real account: no timing oracle
         raise Unauthorized("bad_credentials", _("E-mail ou mot de passe incorrect."))
+    if not organiser.check_password(password):  # re-hashes an outdated hash: the caller commits
+        raise Unauthorized("bad_credentials", _("E-mail ou mot de passe incorrect."))
+    if not organiser.session_id:  # accounts created before session ids
+        organiser.end_sessions()
+    db.session.flush()
     return organiser

@@ -5,33 +5,42 @@ from urllib.parse import urlsplit
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp
 from app.accounts.forms import LoginForm
 from app.accounts.identity import issue_organiser_token
+from app.accounts.models import Organiser
 from app.accounts.schemas import TokenRequest, TokenResponse
 from app.accounts.services import authenticate
 from app.common.api import api_route
+from app.common.db import write_transaction
 from app.common.errors import Unauthorized
-from app.extensions import limiter
+from app.extensions import db, limiter
+from app.security.sockets import disconnect_organiser
+from app.security.throttle import login_guard
 
 
 @api_route(bp, "/auth/token", "POST", summary="Exchange organiser credentials for a bearer token",
-           body=TokenRequest, response=TokenResponse, errors=(401,))
+           body=TokenRequest, response=TokenResponse, errors=(401, 429))
 @limiter.limit("30 per minute")
+@login_guard
 def token(data: TokenRequest):
-    organiser = authenticate(data.email, data.password)
-    return jsonify({"token": issue_organiser_token(organiser)})
+    with write_transaction():  # keeps an upgraded password hash
+        organiser = authenticate(data.email, data.password)
+        token = issue_organiser_token(organiser)
+    return jsonify({"token": token})
 
 
 @bp.route("/organiser/login", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
+@login_guard
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            organiser = authenticate(form.email.data, form.password.data)
+            with write_transaction():  # keeps an upgraded password hash
+                organiser = authenticate(form.email.data, form.password.data)
         except Unauthorized as error:
             form.password.errors.append(str(error.message))
         else:
@@ -45,6 +54,12 @@ def login():
 
 @bp.route("/organiser/logout", methods=["POST"])
 def logout():
+    """End this organiser's sessions: cookies, tokens and live sockets issued before now."""
+    if current_user.is_authenticated:
+        organiser_id = current_user.id
+        with write_transaction():
+            db.session.get(Organiser, organiser_id).end_sessions()
+        disconnect_organiser(organiser_id)
     logout_user()
     flash(_("Vous êtes déconnecté·e."))
     return redirect(url_for("participants.home"))

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from app.accounts.identity import Identity, identity_from_token
 from app.common.errors import DomainError, Unauthorized
 from app.extensions import db
+from app.security.sessions import session_id_matches
+from app.security.sockets import allow_event, rate_limited_ack
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ def store_identity(identity: Identity) -> None:
         "organiser_id": identity.organiser.id if identity.organiser else None,
         "participant_id": identity.participant.id if identity.participant else None,
         "event_id": identity.event_id,
+        "session_id": identity.organiser.session_id if identity.organiser else None,
     }
 
 
@@ -39,7 +42,10 @@ def socket_identity() -> Identity:
 
     stored = stored_identity()
     if stored["kind"] == "organiser":
-        return Identity("organiser", organiser=db.session.get(Organiser, stored["organiser_id"]))
+        organiser = db.session.get(Organiser, stored["organiser_id"])
+        if not session_id_matches(organiser, stored.get("session_id")):  # logged out since connect
+            raise Unauthorized("session_ended", _("Session terminée : reconnectez-vous."))
+        return Identity("organiser", organiser=organiser)
     if stored["kind"] == "participant":
         participant = db.session.get(Participant, stored["participant_id"])
         return Identity("participant", participant=participant, event_id=stored["event_id"])
@@ -56,6 +62,8 @@ def socket_action(handler):
 
     @functools.wraps(handler)
     def wrapper(*args):
+        if not allow_event():  # per-connection token bucket, O(1)
+            return rate_limited_ack()
         try:
             return handler(*args)
         except DomainError as error:

@@ -11,6 +11,7 @@ from app.extensions import db, socketio
 from app.live.guard import authenticate, socket_action, socket_identity, store_identity
 from app.live.services import event_state
 from app.realtime import NAMESPACE, event_room
+from app.security.sockets import organiser_room
 
 
 class JoinIn(BaseModel):
@@ -27,6 +28,8 @@ def on_connect(auth=None):
     if identity is None:
         raise ConnectionRefusedError(_("Jeton d'accès manquant ou invalide."))
     store_identity(identity)
+    if identity.kind == "organiser":  # so that logout can close this organiser's sockets
+        join_room(organiser_room(identity.organiser.id))
 
 
 @socketio.on("join", namespace=NAMESPACE)

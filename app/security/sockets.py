@@ -1,0 +1,90 @@
+"""Socket guards: a per-connection token bucket, unknown events, and ending an organiser's sockets.
+
+The bucket lives in the connection's WSGI environ (one dict per connection, kept by Engine.IO),
+so checking it costs a dict lookup and a few float operations: O(1) per event, no lock, no I/O.
+"""
+from __future__ import annotations
+
+import logging
+from time import monotonic
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_socketio import disconnect
+
+from app.extensions import socketio
+from app.realtime import NAMESPACE
+
+log = logging.getLogger(__name__)
+
+_BUCKET = "barcamp.event_bucket"
+
+
+class EventBucket:
+    """Token bucket: `rate` events per second on average, bursts of `burst`."""
+
+    __slots__ = ("tokens", "stamp", "refused", "rate", "burst", "cutoff")
+
+    def __init__(self, rate: float, burst: int, cutoff: int):
+        self.tokens = float(burst)
+        self.stamp = monotonic()
+        self.refused = 0
+        self.rate, self.burst, self.cutoff = rate, burst, cutoff
+
+    def take(self) -> bool:
+        now = monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.refused += 1
+        return False
+
+
+def rate_limited_ack() -> dict:
+    return {"ok": False, "error": {"code": "rate_limited",
+                                   "message": _("Trop de messages : patientez un instant puis réessayez.")}}
+
+
+def allow_event() -> bool:
+    """Take one token for this connection's event; cut a connection that keeps flooding."""
+    environ = request.environ
+    bucket = environ.get(_BUCKET)
+    if bucket is None:
+        config = current_app.config
+        bucket = environ[_BUCKET] = EventBucket(config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
+                                                config["SOCKET_FLOOD_CUTOFF"])
+    if bucket.take():
+        return True
+    if bucket.refused == bucket.cutoff:
+        log.warning("socket %s cut: %s events refused for flooding", getattr(request, "sid", "?"), bucket.refused)
+        disconnect()
+    return False
+
+
+@socketio.on("*", namespace=NAMESPACE)
+def on_unknown_event(event, *args):
+    """Any event without a handler: refused in the ack, and counted in the bucket like the others."""
+    if not allow_event():
+        return rate_limited_ack()
+    return {"ok": False, "error": {"code": "unknown_event", "message": _("Message inconnu.")}}
+
+
+def organiser_room(organiser_id: int) -> str:
+    return f"organiser-{organiser_id}"
+
+
+def disconnect_organiser(organiser_id: int) -> int:
+    """Close every /live connection of this organiser held by this process; return how many.
+
+    Other workers (Redis scale-out) refuse the organiser's next event instead: its stored
+    session id no longer matches (see app/accounts/identity.py).
+    """
+    server = socketio.server
+    if server is None:
+        return 0
+    sids = list(server.manager.get_participants(NAMESPACE, organiser_room(organiser_id)))
+    for sid, _eio_sid in sids:
+        server.disconnect(sid, namespace=NAMESPACE)
+    return len(sids)
