@@ -1,0 +1,158 @@
+"""Workshop boards on /live through Flask-SocketIO's test client: rooms, acks after commit, coalesced boards."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.accounts.identity import PROJECTOR_TOKEN_PREFIX
+from tests.conftest import wait_for
+
+NS = "/live"
+
+
+class Inbox:
+    def __init__(self, sc):
+        self.sc = sc
+        self.messages: list[tuple[str, dict]] = []
+
+    def boards(self) -> list[dict]:
+        self.messages += [(m["name"], m["args"][0]) for m in self.sc.get_received(NS)]
+        return [payload for name, payload in self.messages if name == "board"]
+
+
+def texts(board: dict) -> list[str]:
+    return [c["text"] for s in board["sections"] for c in s["cards"]]
+
+
+def join(socket_client, token, workshop_id):
+    sc = socket_client(token)
+    ack = sc.emit("workshop_join", {"workshop_id": workshop_id}, namespace=NS, callback=True)
+    assert ack["ok"] is True, ack
+    return sc, ack["board"]
+
+
+@pytest.fixture
+def two_workshops(client, board):
+    other = client.post(f"/api/v1/events/{board['event']['id']}/workshops", json={"title": "Autre atelier"},
+                        headers=board["organiser"]).get_json()
+    return board, other["id"]
+
+
+def test_join_acks_the_full_board_with_a_version(socket_client, board):
+    sc, state = join(socket_client, board["alice"]["token"], board["workshop"]["id"])
+
+    assert isinstance(state["version"], int)
+    assert state["workshop"]["title"] == "Transition numérique"
+    assert [s["key"] for s in state["sections"]][:3] == ["constat", "questions", "propositions"]
+    assert state["me"]["remaining"] == 3
+
+
+def test_card_added_by_a_reaches_b_and_not_another_workshop(socket_client, two_workshops):
+    board, other_wid = two_workshops
+    wid = board["workshop"]["id"]
+    a, _ = join(socket_client, board["alice"]["token"], wid)
+    b, before = join(socket_client, board["bob"]["token"], wid)
+    elsewhere, _ = join(socket_client, board["organiser"]["Authorization"][7:], other_wid)
+    b_inbox, elsewhere_inbox = Inbox(b), Inbox(elsewhere)
+
+    ack = a.emit("card_add", {"workshop_id": wid, "section": "constat", "text": "Le numérique, parcours du combattant"},
+                 namespace=NS, callback=True)
+
+    assert ack["ok"] is True and ack["card"]["version"] == 1
+    received = wait_for(lambda: [m for m in b_inbox.boards() if texts(m["board"])])
+    assert texts(received[-1]["board"]) == ["Le numérique, parcours du combattant"]
+    assert received[-1]["workshop_id"] == wid and received[-1]["version"] > before["version"]
+    elsewhere.emit("workshop_join", {"workshop_id": other_wid}, namespace=NS, callback=True)  # a round trip
+    assert [m for m in elsewhere_inbox.boards() if m["workshop_id"] == wid] == []
+
+
+def test_stale_edit_is_refused_with_the_current_card(socket_client, board):
+    wid = board["workshop"]["id"]
+    orga, _ = join(socket_client, board["organiser"]["Authorization"][7:], wid)
+    alice, _ = join(socket_client, board["alice"]["token"], wid)
+    card = alice.emit("card_add", {"workshop_id": wid, "section": "propositions", "text": "Créer le SANU"},
+                      namespace=NS, callback=True)["card"]
+    orga.emit("card_edit", {"workshop_id": wid, "card_id": card["id"], "version": 1, "number": 1,
+                            "text": "Créer le SANU : service d'assistance numérique d'urgence"},
+              namespace=NS, callback=True)
+
+    stale = alice.emit("card_edit", {"workshop_id": wid, "card_id": card["id"], "version": 1, "text": "SANU !"},
+                       namespace=NS, callback=True)
+
+    assert stale["ok"] is False
+    assert stale["error"]["code"] == "card_conflict"
+    assert (stale["error"]["current"]["text"], stale["error"]["current"]["number"]) == (
+        "Créer le SANU : service d'assistance numérique d'urgence", 1)
+
+
+def test_dots_over_the_socket_ack_after_commit(socket_client, board, fresh_db):
+    wid = board["workshop"]["id"]
+    orga, _ = join(socket_client, board["organiser"]["Authorization"][7:], wid)
+    card = orga.emit("card_add", {"workshop_id": wid, "section": "propositions", "text": "Créer le SANU"},
+                     namespace=NS, callback=True)["card"]
+    alice, _ = join(socket_client, board["alice"]["token"], wid)
+
+    ack = alice.emit("workshop_dot", {"workshop_id": wid, "card_id": card["id"], "value": 2}, namespace=NS,
+                     callback=True)
+    refused = orga.emit("workshop_dot", {"workshop_id": wid, "card_id": card["id"], "value": 1}, namespace=NS,
+                        callback=True)
+
+    assert ack == {"ok": True, "value": 2, "remaining": 1}
+    assert fresh_db("SELECT value FROM card_dots WHERE card_id = :c", c=card["id"]) == [(2,)]
+    assert refused["error"]["code"] == "participants_only"
+
+
+def test_reconnect_resyncs_the_board(socket_client, client, board):
+    wid = board["workshop"]["id"]
+    b, _ = join(socket_client, board["bob"]["token"], wid)
+    b.disconnect(namespace=NS)
+    client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "questions", "text": "Qui anime ?"},
+                headers=board["alice"]["headers"])
+
+    _, state = join(socket_client, board["bob"]["token"], wid)
+
+    assert texts(state) == ["Qui anime ?"]
+
+
+@pytest.mark.parametrize("who", ["stranger", "projector"])
+def test_room_and_writes_of_another_forum_are_refused(socket_client, board, make_event, make_participant, who):
+    other = make_event(phase="closed")
+    token = (make_participant(other)["token"] if who == "stranger"
+             else PROJECTOR_TOKEN_PREFIX + other["projector_token"])
+    sc = socket_client(token)
+
+    joined = sc.emit("workshop_join", {"workshop_id": board["workshop"]["id"]}, namespace=NS, callback=True)
+    added = sc.emit("card_add", {"workshop_id": board["workshop"]["id"], "section": "constat", "text": "Intrus"},
+                    namespace=NS, callback=True)
+
+    assert (joined["ok"], joined["error"]["code"]) == (False, "not_in_event")
+    assert (added["ok"], added["error"]["code"]) == (False, "not_in_event")
+
+
+def test_projector_of_the_forum_reads_the_board_but_cannot_write(socket_client, board):
+    token = PROJECTOR_TOKEN_PREFIX + board["event"]["projector_token"]
+    sc, state = join(socket_client, token, board["workshop"]["id"])
+
+    added = sc.emit("card_add", {"workshop_id": board["workshop"]["id"], "section": "constat", "text": "Non"},
+                    namespace=NS, callback=True)
+
+    assert state["me"]["kind"] == "projector"
+    assert added["error"]["code"] == "forbidden"
+
+
+def test_board_messages_are_coalesced(app, socket_client, client, board):
+    wid = board["workshop"]["id"]
+    b, before = join(socket_client, board["bob"]["token"], wid)
+    inbox = Inbox(b)
+    started = time.monotonic()
+
+    for i in range(20):
+        client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "pistes", "text": f"Piste {i}"},
+                    headers=board["alice"]["headers"])
+    boards = wait_for(lambda: (m := inbox.boards()) and len(texts(m[-1]["board"])) == 20 and m)
+    elapsed = time.monotonic() - started
+
+    assert len(boards) <= elapsed / app.config.get("BOARD_INTERVAL", 0.1) + 2
+    versions = [m["version"] for m in boards]
+    assert all(y > x for x, y in zip([before["version"], *versions], versions))
