@@ -88,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.proposals import bp as proposals_bp
     from app.proposals import views as _proposals_views  # noqa: F401
     from app.quiz import bp as quiz_bp
+    from app.regroupement import bp as regroupement_bp
+    from app.regroupement import views as _regroupement_views  # noqa: F401
     from app.quiz import sockets as _quiz_sockets  # noqa: F401
     from app.quiz import views as _quiz_views  # noqa: F401
     from app.voting import bp as voting_bp
@@ -96,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp):
         app.register_blueprint(bp)
+
+    app.register_blueprint(regroupement_bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
@@ -112,6 +116,9 @@ def _register_blueprints(app: Flask) -> None:
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("regroupement.api_"):
+            csrf.exempt(f"{view.__module__}.{view.__name__}")
     csrf.exempt(openapi)
 
 

@@ -10,3 +10,5 @@ class ProposalStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     #: hidden by the organiser, with a reason; kept, never shown nor counted
     HIDDEN = "hidden"
+    #: merged into another topic by the organiser (app/regroupement); kept, readable in the trail
+    MERGED = "merged"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.db import utcnow
@@ -44,3 +44,24 @@ class Proposal(db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.title!r} {self.status}>"
+
+
+class Coproposer(db.Model):
+    """A participant who carries a topic with its author: "je soutiens celui-ci", or an author of a merged topic."""
+
+    __tablename__ = "proposal_coproposers"
+    __table_args__ = (UniqueConstraint("proposal_id", "participant_id"),)
+
+    #: primary key
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the topic
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    #: the co-proposer
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    #: the merge that added them (its undo removes them); empty when they chose to support the topic
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("merges.id", ondelete="CASCADE"), index=True)
+    #: when they joined the topic
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Coproposer topic={self.proposal_id} participant={self.participant_id} merge={self.merge_id}>"

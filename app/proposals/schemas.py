@@ -44,6 +44,11 @@ class ProposalOut(BaseModel):
     status: ProposalStatus
     author_id: int | None
     author_name: str
+    #: participants who carry the topic with its author (support, or authors of merged topics)
+    coproposer_ids: list[int] = Field(default_factory=list)
+    coproposers: list[str] = Field(default_factory=list)
+    #: how many original proposals this topic regroups (0: none; see /merges)
+    merged_count: int = 0
     created_at: datetime
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.common.errors import Forbidden, InvalidInput, NotFound
+from app.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.events.enums import Phase
 from app.events.models import Event, Theme
 from app.events.services import require_phase
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.participants.models import Participant
 from app.participants.services import display_name
 from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
+from app.proposals.models import Coproposer, Proposal
 from app.proposals.schemas import ProposalCreate, ProposalOut, ProposalPatch
 
 
@@ -90,6 +90,9 @@ def withdraw_proposal(event: Event, proposal: Proposal, participant: Participant
 
 def set_hidden(proposal: Proposal, hidden: bool, reason: str = "") -> Proposal:
     """Hide a topic (organiser, reason required) or show it again; it stays in the database."""
+    if proposal.status == ProposalStatus.MERGED:
+        # its state belongs to the merge: undo the merge instead (app/regroupement)
+        raise Conflict("proposal_merged", _("Ce sujet a été regroupé : annulez le regroupement pour le modifier."))
     if hidden:
         if not reason.strip():
             raise InvalidInput("reason_required", _("Indiquez la raison pour laquelle ce sujet est masqué."))
@@ -124,7 +127,10 @@ def hidden_proposals(event_id: int) -> list[Proposal]:
 
 def proposal_out(proposal: Proposal) -> dict:
     """The JSON shape of a topic, as the API and the live messages send it."""
+    from app.regroupement.services import merged_count  # regroupement sits above proposals
+
     author = db.session.get(Participant, proposal.author_id) if proposal.author_id else None
+    people = coproposers(proposal)
     return ProposalOut(
         id=proposal.id,
         event_id=proposal.event_id,
@@ -136,5 +142,48 @@ def proposal_out(proposal: Proposal) -> dict:
         status=proposal.status,
         author_id=proposal.author_id,
         author_name=display_name(author),
+        coproposer_ids=[c.id for c in people],
+        coproposers=[display_name(c) for c in people],
+        merged_count=merged_count(proposal),
         created_at=proposal.created_at,
     ).model_dump(mode="json")
+
+
+def coproposers(proposal: Proposal) -> list[Participant]:
+    """The topic's co-proposers, in the order they joined."""
+    return list(db.session.scalars(
+        select(Participant).join(Coproposer, Coproposer.participant_id == Participant.id)
+        .where(Coproposer.proposal_id == proposal.id).order_by(Coproposer.id)
+    ))
+
+
+def support_proposal(event: Event, proposal: Proposal, participant: Participant) -> bool:
+    """"Je soutiens celui-ci": the participant becomes a co-proposer (proposals phase); idempotent.
+
+    Returns True when they were added, False when they already carried the topic (author or co-proposer).
+    """
+    require_phase(event, Phase.PROPOSALS)
+    if participant.event_id != event.id:
+        raise Forbidden("not_in_event", _("Vous ne participez pas à ce forum."))
+    if proposal.status != ProposalStatus.VISIBLE:
+        raise NotFound("proposal_not_found", _("Ce sujet a été retiré ou masqué."))
+    if proposal.author_id == participant.id:
+        return False
+    exists = db.session.scalar(select(Coproposer.id).where(Coproposer.proposal_id == proposal.id,
+                                                           Coproposer.participant_id == participant.id))
+    if exists:
+        return False
+    db.session.add(Coproposer(proposal_id=proposal.id, participant_id=participant.id))
+    db.session.flush()
+    return True
+
+
+def withdraw_support(event: Event, proposal: Proposal, participant: Participant) -> None:
+    """Stop co-proposing a topic one chose to support (not one a merge gave them)."""
+    require_phase(event, Phase.PROPOSALS)
+    db.session.execute(
+        Coproposer.__table__.delete().where(Coproposer.proposal_id == proposal.id,
+                                            Coproposer.participant_id == participant.id,
+                                            Coproposer.merge_id.is_(None))
+    )
+    db.session.flush()

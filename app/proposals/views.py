@@ -26,8 +26,10 @@ from app.proposals.services import (
     get_proposal,
     proposal_out,
     set_hidden,
+    support_proposal,
     visible_proposals,
     withdraw_proposal,
+    withdraw_support,
 )
 
 
@@ -114,6 +116,31 @@ def api_delete(event_id: int, proposal_id: int, identity: Identity):
     return "", 204
 
 
+@api_route(bp, "/events/<int:event_id>/proposals/<int:proposal_id>/support", "PUT",
+           summary="Support a topic (\"je soutiens celui-ci\"): become its co-proposer, idempotent",
+           response=ProposalOut, auth=("participant",), errors=(404, 409))
+@api_auth("participant")
+def api_support(event_id: int, proposal_id: int, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        proposal = get_proposal(event, proposal_id)
+        added = support_proposal(event, proposal, identity.participant)
+    return jsonify(publish(proposal) if added else proposal_out(proposal))
+
+
+@api_route(bp, "/events/<int:event_id>/proposals/<int:proposal_id>/support", "DELETE",
+           summary="Stop supporting a topic (a co-proposer a merge added stays)",
+           auth=("participant",), errors=(404, 409), status=204)
+@api_auth("participant")
+def api_unsupport(event_id: int, proposal_id: int, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        proposal = get_proposal(event, proposal_id)
+        withdraw_support(event, proposal, identity.participant)
+    publish(proposal)
+    return "", 204
+
+
 # -- participant pages ----------------------------------------------------------------------------
 def _page_participant(event_id: int):
     event = get_event(event_id)
@@ -142,6 +169,23 @@ def page_create(event_id: int):
             for message in errors:
                 flash(str(message), "error")
     return redirect(url_for("participants.forum", event_id=event.id))
+
+
+@bp.route("/e/<int:event_id>/proposals/<int:proposal_id>/support", methods=["POST"])
+def page_support(event_id: int, proposal_id: int):
+    """"Je soutiens celui-ci" under the propose form: co-propose that topic instead of posting a duplicate."""
+    event, participant = _page_participant(event_id)
+    try:
+        with write_transaction():
+            proposal = get_proposal(event, proposal_id)
+            added = support_proposal(event, proposal, participant)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        if added:
+            publish(proposal)
+        flash(_("Vous soutenez « %(title)s » : vous en êtes co-proposant·e.", title=proposal.title))
+    return redirect(url_for("participants.forum", event_id=event.id) + f"#proposal-{proposal_id}")
 
 
 @bp.route("/e/<int:event_id>/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -193,3 +193,75 @@ def compute_results(event: Event) -> dict:
             rank, previous_key = position, key
         entry["rank"] = rank
     return {"mode": event.voting_mode.value, "ranking": entries, "participants_voted": voted}
+
+
+# -- merges (app/regroupement): ballots follow the topics ------------------------------------------
+def lock_voters(proposal_ids: list[int]) -> None:
+    """On PostgreSQL, lock the participant rows of everyone who voted on these topics.
+
+    record_ballot locks the voter's row before its budget check, so a merge holding these locks
+    never interleaves with a concurrent vote of the same participant.
+    """
+    if is_sqlite() or not proposal_ids:
+        return
+    voters = select(Ballot.participant_id).where(Ballot.proposal_id.in_(proposal_ids)).distinct()
+    db.session.execute(
+        select(Participant.id).where(Participant.id.in_(voters)).order_by(Participant.id).with_for_update()
+    ).all()
+
+
+def ballots_on(proposal_ids: list[int]) -> list[tuple[int, int, int, str]]:
+    """The ballots on these topics as (proposal_id, participant_id, value, updated_at iso), sorted."""
+    rows = db.session.execute(
+        select(Ballot.proposal_id, Ballot.participant_id, Ballot.value, Ballot.updated_at)
+        .where(Ballot.proposal_id.in_(proposal_ids))
+        .order_by(Ballot.proposal_id, Ballot.participant_id)
+    ).all()
+    return [(r.proposal_id, r.participant_id, r.value, r.updated_at.isoformat()) for r in rows]
+
+
+def carry_over(event_id: int, result_id: int, group_ids: list[int]) -> dict[int, int]:
+    """Give the result topic each voter's highest value on the group; return {participant: value}.
+
+    The maximum, in every mode: dots (the other dots go back to the budget, since only ballots
+    on visible topics count), approval (1), majority (the higher grade). A participant's total can
+    only go down, so no budget is ever exceeded, and the value stays within max_per_proposal.
+    """
+    best: dict[int, int] = {}
+    for _proposal, participant_id, value, _at in ballots_on(group_ids):
+        best[participant_id] = max(value, best.get(participant_id, 0))
+    db.session.execute(delete(Ballot).where(Ballot.proposal_id == result_id))
+    if best:
+        now = utcnow()
+        db.session.execute(insert(Ballot), [
+            {"event_id": event_id, "participant_id": pid, "proposal_id": result_id, "value": value, "updated_at": now}
+            for pid, value in sorted(best.items())
+        ])
+    return best
+
+
+def restore_ballots(event_id: int, proposal_id: int, rows: list[list]) -> None:
+    """Put back a topic's ballots exactly as recorded: [[participant_id, value, updated_at iso], …]."""
+    from datetime import datetime
+
+    db.session.execute(delete(Ballot).where(Ballot.proposal_id == proposal_id))
+    if rows:
+        db.session.execute(insert(Ballot), [
+            {"event_id": event_id, "participant_id": pid, "proposal_id": proposal_id, "value": value,
+             "updated_at": datetime.fromisoformat(at)}
+            for pid, value, at in rows
+        ])
+
+
+def visible_totals(event_id: int, participant_ids: list[int]) -> dict[int, int]:
+    """Each participant's dots currently spent on visible topics."""
+    if not participant_ids:
+        return {}
+    rows = db.session.execute(
+        select(Ballot.participant_id, func.sum(Ballot.value))
+        .join(Proposal, Proposal.id == Ballot.proposal_id)
+        .where(Ballot.event_id == event_id, Ballot.participant_id.in_(participant_ids),
+               Proposal.status == ProposalStatus.VISIBLE)
+        .group_by(Ballot.participant_id)
+    ).all()
+    return {pid: int(total) for pid, total in rows}
