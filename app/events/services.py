@@ -105,7 +105,8 @@ def transition_phase(event: Event, target: Phase) -> Event:
     - proposals: participants may propose, edit and withdraw topics;
     - voting: topics are frozen, the voting rules (mode, budgets) are frozen for good
       (`voting_opened_at` is set) and ballots are accepted;
-    - closed: ballots are refused; the ranking is final.
+    - closed: ballots are refused; the ranking is final; with the secret ballot option, the links
+      between participants and their ballots are deleted (app/privacy/services.py::seal_ballots).
     Callers commit and then broadcast the `phase` message (and a final tally when closing).
     """
     if target == event.phase:
@@ -126,6 +127,9 @@ def transition_phase(event: Event, target: Phase) -> Event:
             close_icebreaker(event)
     event.phase = target
     db.session.flush()
+    from app.privacy.services import on_phase_changed  # the privacy area sits above events
+
+    on_phase_changed(event)
     return event
 
 

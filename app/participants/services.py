@@ -37,7 +37,9 @@ def participant_from_token(token: str | None) -> Participant | None:
 
 
 def count_participants(event_id: int) -> int:
-    return db.session.scalar(select(func.count(Participant.id)).where(Participant.event_id == event_id)) or 0
+    """People who joined (not the stand-in voters a secret ballot leaves behind, see app/privacy)."""
+    return db.session.scalar(select(func.count(Participant.id)).where(
+        Participant.event_id == event_id, ~Participant.token_hash.startswith("sealed:"))) or 0
 
 
 def display_name(participant: Participant | None) -> str:

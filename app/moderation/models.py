@@ -1,0 +1,38 @@
+"""Reports of topics by participants."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.common.db import utcnow
+from app.extensions import db
+from app.moderation.enums import ReportStatus
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+    __table_args__ = (
+        # One report per participant and topic: a phone cannot hide a topic on its own.
+        UniqueConstraint("participant_id", "proposal_id"),
+    )
+
+    #: primary key
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the forum (denormalised for the organiser's list)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    #: the reported topic
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    #: who reported it
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: optional reason typed by the participant
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    #: open until the organiser reviews the topic (restored or confirmed)
+    status: Mapped[ReportStatus] = mapped_column(Enum(ReportStatus, native_enum=False, length=20),
+                                                 default=ReportStatus.OPEN)
+    #: when it was reported
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Report topic={self.proposal_id} by={self.participant_id} {self.status}>"

@@ -1,0 +1,35 @@
+"""Shapes of the moderation API."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+class ReportOut(BaseModel):
+    proposal_id: int
+    #: the topic's status after this report (hidden once the forum's threshold is reached)
+    status: str
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["restore", "confirm"]
+
+
+class ReportedTopic(BaseModel):
+    proposal_id: int
+    title: str
+    status: str
+    reports: int
+    reasons: list[str]
+
+
+class ReportList(BaseModel):
+    threshold: int
+    topics: list[ReportedTopic]

@@ -1,0 +1,96 @@
+"""Reports: participants flag a topic; past the forum's threshold it is hidden pending review.
+
+The hiding reuses the proposals' hide mechanism (status HIDDEN with a reason), so a reported topic
+leaves every screen and the ranking exactly like one the organiser hid by hand.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app.common.errors import Conflict, Forbidden
+from app.events.models import Event
+from app.extensions import db
+from app.moderation.enums import ReportStatus
+from app.moderation.models import Report
+from app.participants.models import Participant
+from app.privacy.services import policy_of
+from app.proposals.enums import ProposalStatus
+from app.proposals.models import Proposal
+from app.proposals.services import get_proposal, set_hidden
+
+log = logging.getLogger(__name__)
+
+
+def auto_hide_reason(count: int) -> str:
+    return _("Masqué automatiquement après %(n)s signalements, en attente de revue.", n=count)
+
+
+def open_reports(proposal_id: int) -> int:
+    return db.session.scalar(select(func.count(Report.id)).where(
+        Report.proposal_id == proposal_id, Report.status == ReportStatus.OPEN)) or 0
+
+
+def report_proposal(event: Event, participant: Participant, proposal_id: int, reason: str = "") -> tuple[Proposal, bool]:
+    """Record one participant's report of a topic (idempotent); return (topic, hidden just now).
+
+    Run inside write_transaction(): the count and the hiding are one transaction, and the unique
+    constraint (participant, topic) makes a second report of the same phone impossible.
+    """
+    if participant.event_id != event.id:
+        raise Forbidden("not_in_event", _("Vous ne participez pas à ce forum."))
+    proposal = get_proposal(event, proposal_id)
+    if proposal.author_id == participant.id:
+        raise Conflict("own_proposal", _("Vous ne pouvez pas signaler votre propre sujet."))
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise Conflict("proposal_unavailable", _("Ce sujet a été retiré."))
+    existing = db.session.scalar(select(Report).where(Report.participant_id == participant.id,
+                                                      Report.proposal_id == proposal.id))
+    if existing is None:
+        db.session.add(Report(event_id=event.id, proposal_id=proposal.id, participant_id=participant.id,
+                              reason=reason.strip()[:300]))
+        db.session.flush()
+    count = open_reports(proposal.id)
+    hidden_now = False
+    if proposal.status == ProposalStatus.VISIBLE and count >= policy_of(event.id).report_threshold:
+        set_hidden(proposal, True, auto_hide_reason(count))
+        hidden_now = True
+        log.info("topic %s of forum %s hidden after %s reports", proposal.id, event.id, count)
+    return proposal, hidden_now
+
+
+def review(event: Event, proposal_id: int, decision: str) -> Proposal:
+    """The organiser's decision on a reported topic: `restore` shows it again, `confirm` keeps it hidden."""
+    proposal = get_proposal(event, proposal_id)
+    if decision == "restore":
+        set_hidden(proposal, False)
+        status = ReportStatus.RESTORED
+    elif decision == "confirm":
+        if proposal.status != ProposalStatus.HIDDEN:
+            set_hidden(proposal, True, _("Masqué après signalement."))
+        status = ReportStatus.CONFIRMED
+    else:
+        raise Conflict("invalid_decision", _("Décision inconnue."))
+    db.session.execute(update(Report).where(Report.proposal_id == proposal.id, Report.status == ReportStatus.OPEN)
+                       .values(status=status))
+    db.session.flush()
+    return proposal
+
+
+def reported_topics(event_id: int) -> list[dict]:
+    """Topics with open reports, most reported first: what the organiser reviews."""
+    rows = db.session.execute(
+        select(Proposal, func.count(Report.id))
+        .join(Report, Report.proposal_id == Proposal.id)
+        .where(Report.event_id == event_id, Report.status == ReportStatus.OPEN)
+        .group_by(Proposal.id).order_by(func.count(Report.id).desc(), Proposal.id)
+    ).all()
+    out = []
+    for proposal, count in rows:
+        reasons = list(db.session.scalars(select(Report.reason).where(
+            Report.proposal_id == proposal.id, Report.status == ReportStatus.OPEN, Report.reason != "")))
+        out.append({"proposal_id": proposal.id, "title": proposal.title, "status": proposal.status.value,
+                    "reports": count, "reasons": reasons})
+    return out

@@ -1,0 +1,94 @@
+"""Reports over the API and the phone, the organiser's review on the dashboard."""
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
+from app.common.api import api_route
+from app.common.db import write_transaction
+from app.common.errors import DomainError, Forbidden
+from app.events.services import get_event, get_event_for_organiser
+from app.moderation import bp
+from app.moderation.schemas import ReportIn, ReportList, ReportOut, ReviewIn
+from app.moderation.services import report_proposal, reported_topics, review
+from app.participants.services import participant_from_token
+from app.privacy.services import policy_of
+
+
+def _publish(proposal) -> None:
+    from app.proposals.views import publish  # the proposals' broadcast: hidden topics leave every screen
+
+    publish(proposal)
+
+
+@api_route(bp, "/events/<int:event_id>/proposals/<int:proposal_id>/reports", "POST",
+           summary="Report a topic (once per participant); hidden pending review past the forum's threshold",
+           body=ReportIn, response=ReportOut, status=201, auth=("participant",), errors=(404, 409))
+@api_auth("participant")
+def api_report(event_id: int, proposal_id: int, data: ReportIn, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        proposal, hidden_now = report_proposal(event, identity.participant, proposal_id, data.reason)
+    if hidden_now:
+        _publish(proposal)
+    return jsonify({"proposal_id": proposal.id, "status": proposal.status.value}), 201
+
+
+@api_route(bp, "/events/<int:event_id>/reports", "GET", summary="Reported topics awaiting review",
+           response=ReportList, auth=("organiser",), errors=(404,))
+@api_auth("organiser")
+def api_reports(event_id: int, identity: Identity):
+    event = event_for(identity, event_id)
+    return jsonify({"threshold": policy_of(event.id).report_threshold, "topics": reported_topics(event.id)})
+
+
+@api_route(bp, "/events/<int:event_id>/reports/<int:proposal_id>", "PUT",
+           summary="Review a reported topic: restore it or confirm it stays hidden", body=ReviewIn,
+           response=ReportOut, auth=("organiser",), errors=(404, 409))
+@api_auth("organiser")
+def api_review(event_id: int, proposal_id: int, data: ReviewIn, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        proposal = review(event, proposal_id, data.decision)
+    _publish(proposal)
+    return jsonify({"proposal_id": proposal.id, "status": proposal.status.value})
+
+
+@bp.route("/e/<int:event_id>/proposals/<int:proposal_id>/report", methods=["POST"])
+def page_report(event_id: int, proposal_id: int):
+    event = get_event(event_id)
+    participant = participant_from_token(session_participant_token(event.id))
+    if participant is None:
+        raise Forbidden("not_joined", _("Rejoignez d'abord ce forum avec son code."))
+    try:
+        with write_transaction():
+            proposal, hidden_now = report_proposal(event, participant, proposal_id, request.form.get("reason", ""))
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        if hidden_now:
+            _publish(proposal)
+        flash(_("Merci, l'équipe d'organisation a été prévenue."))
+    return redirect(url_for("participants.forum", event_id=event.id))
+
+
+@bp.route("/organiser/events/<int:event_id>/reports/<int:proposal_id>", methods=["POST"])
+@login_required
+def page_review(event_id: int, proposal_id: int):
+    event = get_event_for_organiser(event_id, current_user.id)
+    try:
+        with write_transaction():
+            proposal = review(event, proposal_id, request.form.get("decision", ""))
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        _publish(proposal)
+        flash(_("Sujet rétabli.") if proposal.status.value == "visible" else _("Masquage confirmé."))
+    return redirect(url_for("events.dashboard", event_id=event.id) + "#reports-title")
+
+
+@bp.app_context_processor
+def _moderation_helpers():
+    return {"reported_topics": reported_topics}

@@ -1,0 +1,393 @@
+"""Privacy by design: settings, pseudonymous ballots, secret ballot, retention, erasure, exports.
+
+Services flush; callers commit once (`write_transaction`). Nothing here touches the request.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+
+from app.common.db import utcnow
+from app.common.errors import Conflict, InvalidInput
+from app.events.enums import Phase
+from app.events.models import Event
+from app.extensions import db
+from app.participants.models import Participant
+from app.privacy.models import EventPolicy
+from app.privacy.recount import differences, rank
+from app.proposals.enums import ProposalStatus
+from app.proposals.models import Proposal
+from app.quiz.models import QuizAnswer, QuizRun
+from app.voting.models import Ballot
+
+log = logging.getLogger(__name__)
+
+#: token_hash of the stand-in voters a sealed (secret) ballot belongs to: never a SHA-256 hex digest,
+#: so no token can ever resolve to one
+SEALED_PREFIX = "sealed:"
+#: what a participant's withdrawn-and-erased topic reads like
+ERASED_TITLE = "—"
+
+
+# -- settings -----------------------------------------------------------------------------------------
+def policy_of(event_id: int) -> EventPolicy:
+    """The forum's policy; a transient one with the defaults when none was stored yet."""
+    policy = db.session.get(EventPolicy, event_id)
+    if policy is None:
+        policy = EventPolicy(event_id=event_id, organisation="", secret_ballot=False, retention_months=12,
+                             report_threshold=3, pseudonym_key="")
+    return policy
+
+
+def ensure_policy(event_id: int) -> EventPolicy:
+    """The stored policy, created with the defaults (call inside a write transaction)."""
+    policy = db.session.get(EventPolicy, event_id)
+    if policy is None:
+        policy = EventPolicy(event_id=event_id, pseudonym_key=secrets.token_hex(32))
+        db.session.add(policy)
+        db.session.flush()
+    return policy
+
+
+def update_policy(event: Event, *, organisation: str | None = None, secret_ballot: bool | None = None,
+                  retention_months: int | None = None, report_threshold: int | None = None) -> EventPolicy:
+    """Change the forum's privacy settings; the secret-ballot choice is frozen once voting opened."""
+    policy = ensure_policy(event.id)
+    if secret_ballot is not None and secret_ballot != policy.secret_ballot:
+        if event.voting_opened_at is not None:
+            log.warning("refused: secret ballot change on forum %s after the vote opened", event.id)
+            raise Conflict("rules_frozen", _("Le vote a commencé : le scrutin secret ne peut plus être changé."))
+        policy.secret_ballot = secret_ballot
+    if organisation is not None:
+        policy.organisation = organisation.strip()[:200]
+    if retention_months is not None:
+        if not 1 <= retention_months <= 120:
+            raise InvalidInput("invalid_retention", _("La durée de conservation va de 1 à 120 mois."))
+        policy.retention_months = retention_months
+    if report_threshold is not None:
+        if not 1 <= report_threshold <= 100:
+            raise InvalidInput("invalid_threshold", _("Le seuil de signalements va de 1 à 100."))
+        policy.report_threshold = report_threshold
+    db.session.flush()
+    return policy
+
+
+def policy_out(event: Event, policy: EventPolicy | None = None) -> dict:
+    policy = policy or policy_of(event.id)
+    return {
+        "organisation": policy.organisation,
+        "secret_ballot": policy.secret_ballot,
+        "retention_months": policy.retention_months,
+        "report_threshold": policy.report_threshold,
+        "erase_after": expiry(event, policy).isoformat(),
+        "ballots_sealed": policy.ballots_sealed_at is not None,
+        "purged": policy.purged_at is not None,
+    }
+
+
+# -- pseudonymous ballots and recount --------------------------------------------------------------------
+def pseudonym(key: str, participant_id: int) -> str:
+    """A per-forum voter id: stable within the forum, unlinkable without the forum's random key."""
+    return "v" + hmac.new(key.encode(), str(participant_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def ballot_rows(event: Event) -> list[dict]:
+    """Every ballot on a visible topic, with a pseudonymous voter id instead of the participant."""
+    policy = policy_of(event.id)
+    key = policy.pseudonym_key or f"{event.id}:{event.projector_token}"
+    rows = db.session.execute(
+        select(Ballot.participant_id, Ballot.proposal_id, Proposal.title, Ballot.value)
+        .join(Proposal, Proposal.id == Ballot.proposal_id)
+        .where(Ballot.event_id == event.id, Proposal.status == ProposalStatus.VISIBLE)
+        .order_by(Ballot.proposal_id, Ballot.id)
+    ).all()
+    return [{"voter": pseudonym(key, pid), "proposal_id": topic, "title": title, "value": value}
+            for pid, topic, title, value in rows]
+
+
+def ballots_document(event: Event) -> dict:
+    """The downloadable ballot box: rules, visible topics and pseudonymous ballots."""
+    topics = db.session.execute(
+        select(Proposal.id, Proposal.title)
+        .where(Proposal.event_id == event.id, Proposal.status == ProposalStatus.VISIBLE).order_by(Proposal.id)
+    ).all()
+    return {
+        "event_id": event.id,
+        "title": event.title,
+        "mode": event.voting_mode.value,
+        "phase": event.phase.value,
+        "topics": [{"id": tid, "title": title} for tid, title in topics],
+        "ballots": ballot_rows(event),
+    }
+
+
+def recount(event: Event) -> tuple[dict, dict, list[str]]:
+    """Recount the stored ballots and compare with the live results: (recount, live, differences)."""
+    from app.voting.services import compute_results  # the live ranking, the one we check
+
+    document = ballots_document(event)
+    live = compute_results(event)
+    try:
+        counted = rank(document["mode"], [(t["id"], t["title"]) for t in document["topics"]],
+                       [(b["voter"], b["proposal_id"], b["value"]) for b in document["ballots"]])
+    except ValueError as error:  # a doubled ballot: the box itself is wrong, nothing to compare
+        return None, live, [str(error)]
+    return counted, live, differences(counted, live)
+
+
+# -- secret ballot -----------------------------------------------------------------------------------------
+def seal_ballots(event: Event) -> int:
+    """Delete the link between participants and their ballots; return how many voters were unlinked.
+
+    Each voter's ballots move, unchanged, to a stand-in voter row (token that can never be presented,
+    no name, created in random order): counts, per-voter grouping (majority judgment) and the
+    one-ballot-per-voter constraint all stay exact, and a recount gives the same ranking.
+    """
+    voters = list(db.session.scalars(
+        select(Ballot.participant_id).join(Participant, Participant.id == Ballot.participant_id)
+        .where(Ballot.event_id == event.id, ~Participant.token_hash.startswith(SEALED_PREFIX)).distinct()
+    ))
+    secrets.SystemRandom().shuffle(voters)
+    sealed_at = utcnow()
+    for voter in voters:
+        _move_ballots(event.id, voter, sealed_at)
+    policy = ensure_policy(event.id)
+    policy.ballots_sealed_at = sealed_at
+    db.session.flush()
+    return len(voters)
+
+
+def _move_ballots(event_id: int, participant_id: int, at: datetime) -> None:
+    stand_in = Participant(event_id=event_id, token_hash=SEALED_PREFIX + secrets.token_hex(24), display_name="",
+                           joined_at=at)
+    db.session.add(stand_in)
+    db.session.flush()
+    db.session.execute(update(Ballot).where(Ballot.participant_id == participant_id)
+                       .values(participant_id=stand_in.id, updated_at=at))
+
+
+def on_phase_changed(event: Event) -> None:
+    """Side effect of a phase change (called by transition_phase): seal a secret ballot at the close."""
+    if event.phase == Phase.CLOSED and policy_of(event.id).secret_ballot:
+        seal_ballots(event)
+
+
+# -- a participant's own data ---------------------------------------------------------------------------------
+def forget_participant(event: Event, participant: Participant) -> dict:
+    """Erase a participant and what they contributed, from their phone; return what was done.
+
+    Topics: withdrawn and their text erased (ballots others put on them stop counting, as with any
+    withdrawn topic). Quiz answers: deleted. Votes: withdrawn while the vote is open; once it is
+    closed they stay in the final count but move to a stand-in voter (the link to the person is gone).
+    The participant row and its token go last.
+    """
+    topics = list(db.session.scalars(select(Proposal).where(Proposal.author_id == participant.id)))
+    for proposal in topics:
+        proposal.status = ProposalStatus.WITHDRAWN
+        proposal.title, proposal.description, proposal.tags = ERASED_TITLE, "", []
+        proposal.author_id = None
+    votes = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.participant_id == participant.id)) or 0
+    if votes and event.phase == Phase.CLOSED:
+        _move_ballots(event.id, participant.id, utcnow())
+        kept_votes, votes = votes, 0
+    else:
+        db.session.execute(delete(Ballot).where(Ballot.participant_id == participant.id))
+        kept_votes = 0
+    answers = db.session.execute(delete(QuizAnswer).where(QuizAnswer.participant_id == participant.id)).rowcount
+    cards = _erase_cards(participant.id)
+    from app.moderation.models import Report
+
+    db.session.execute(delete(Report).where(Report.participant_id == participant.id))
+    db.session.execute(delete(Participant).where(Participant.id == participant.id))
+    db.session.flush()
+    return {"topics": [p.id for p in topics], "votes_withdrawn": votes, "votes_kept_anonymously": kept_votes,
+            "quiz_answers": answers, "cards": cards}
+
+
+def _erase_cards(participant_id: int) -> int:
+    """The participant's workshop cards: removed from the board (soft delete), text and author erased."""
+    try:
+        from app.workshops.models import Card, CardDot
+    except ImportError:  # the workshops area is optional
+        return 0
+    db.session.execute(delete(CardDot).where(CardDot.participant_id == participant_id))
+    return db.session.execute(
+        update(Card).where(Card.author_participant_id == participant_id)
+        .values(text=ERASED_TITLE, gain=None, indicator=None, author_participant_id=None,
+                deleted_at=func.coalesce(Card.deleted_at, utcnow()), version=Card.version + 1)
+    ).rowcount
+
+
+# -- retention ---------------------------------------------------------------------------------------------------
+def _months_later(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                           31, 31, 30, 31, 30, 31][month - 1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def expiry(event: Event, policy: EventPolicy | None = None) -> datetime:
+    """When the forum's personal data are erased: its start (else creation) plus the retention period."""
+    policy = policy or policy_of(event.id)
+    start = _aware(max(filter(None, [event.starts_at and _aware(event.starts_at), _aware(event.created_at)])))
+    return _months_later(start, policy.retention_months)
+
+
+def archive_of(event: Event) -> dict:
+    """What a purge keeps: the forum's title and dates, the aggregated ranking and quiz distribution."""
+    from app.voting.services import compute_results
+
+    run = db.session.scalar(select(QuizRun).where(QuizRun.event_id == event.id))
+    people = db.session.scalar(select(func.count(Participant.id)).where(
+        Participant.event_id == event.id, ~Participant.token_hash.startswith(SEALED_PREFIX))) or 0
+    results = compute_results(event)
+    return {
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat() if event.starts_at else None,
+        "place": event.place,
+        "participants": people,
+        "results": {"mode": results["mode"], "participants_voted": results["participants_voted"],
+                    "ranking": [{k: row[k] for k in ("rank", "title", "score", "voters", "grade")}
+                                for row in results["ranking"]]},
+        "quiz": run.distribution if run and run.distribution else None,
+    }
+
+
+def purge_event(event: Event) -> dict:
+    """Erase the forum's personal data and free text, keeping only its archive (see archive_of)."""
+    policy = ensure_policy(event.id)
+    if policy.purged_at is not None:
+        return {"event_id": event.id, "already": True}
+    policy.archive = archive_of(event)
+    counts = {"event_id": event.id}
+    from app.moderation.models import Report
+
+    counts["reports"] = db.session.execute(delete(Report).where(Report.event_id == event.id)).rowcount
+    counts["ballots"] = db.session.execute(delete(Ballot).where(Ballot.event_id == event.id)).rowcount
+    counts["quiz_answers"] = db.session.execute(delete(QuizAnswer).where(QuizAnswer.event_id == event.id)).rowcount
+    counts["cards"] = _purge_workshops(event.id)
+    counts["proposals"] = db.session.execute(delete(Proposal).where(Proposal.event_id == event.id)).rowcount
+    counts["participants"] = db.session.execute(delete(Participant).where(Participant.event_id == event.id)).rowcount
+    # the join code and projector secret stop working: nothing is left to join or project
+    # (lower-case: a typed code is upper-cased, so it can never match a purged forum again)
+    event.join_code = "x" + secrets.token_hex(3)[:5]
+    event.projector_token = secrets.token_urlsafe(24)
+    policy.purged_at = utcnow()
+    db.session.flush()
+    log.info("purged forum %s: %s", event.id, counts)
+    return counts
+
+
+def _purge_workshops(event_id: int) -> int:
+    """Workshop cards, dots and members of the forum (the workshops themselves keep their titles)."""
+    try:
+        from app.workshops.models import Card, CardDot, Workshop, WorkshopMember
+    except ImportError:  # the workshops area is optional
+        return 0
+    workshops = select(Workshop.id).where(Workshop.event_id == event_id)
+    db.session.execute(delete(CardDot).where(CardDot.workshop_id.in_(workshops)))
+    db.session.execute(delete(WorkshopMember).where(WorkshopMember.workshop_id.in_(workshops)))
+    db.session.execute(update(Card).where(Card.workshop_id.in_(workshops), Card.merged_into_id.is_not(None))
+                       .values(merged_into_id=None))
+    return db.session.execute(delete(Card).where(Card.workshop_id.in_(workshops))).rowcount
+
+
+def expired_events(now: datetime | None = None) -> list[Event]:
+    """Forums whose retention period ran out and that are not purged yet."""
+    now = now or utcnow()
+    purged = select(EventPolicy.event_id).where(EventPolicy.purged_at.is_not(None))
+    candidates = db.session.scalars(select(Event).where(Event.id.not_in(purged)).order_by(Event.id))
+    return [event for event in candidates if expiry(event) <= now]
+
+
+def purge_expired(now: datetime | None = None) -> list[dict]:
+    """Purge every forum past its retention period, one transaction each; return what was erased."""
+    from app.common.db import write_transaction
+
+    done = []
+    for event_id in [e.id for e in expired_events(now)]:
+        with write_transaction():
+            done.append(purge_event(db.session.get(Event, event_id)))
+    return done
+
+
+# -- an organiser's account ------------------------------------------------------------------------------------------
+def forum_export(event: Event, *, with_participants: bool = False) -> dict:
+    """One forum as the organiser exports it; participant ids only as pseudonyms, and only on request."""
+    from app.voting.services import compute_results
+
+    policy = policy_of(event.id)
+    topics = db.session.scalars(select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id))
+    key = policy.pseudonym_key or f"{event.id}:{event.projector_token}"
+    out = {
+        "id": event.id,
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat() if event.starts_at else None,
+        "place": event.place,
+        "description": event.description,
+        "phase": event.phase.value,
+        "themes": [t.name for t in event.themes],
+        "voting": {"mode": event.voting_mode.value, "dots": event.dots_budget,
+                   "max_per_proposal": event.max_per_proposal},
+        "privacy": policy_out(event, policy),
+        "topics": [{"id": p.id, "title": p.title, "description": p.description, "tags": list(p.tags or []),
+                    "status": p.status.value, **({"author": pseudonym(key, p.author_id) if p.author_id else None}
+                                                  if with_participants else {})}
+                   for p in topics],
+        "results": compute_results(event),
+        "archive": policy.archive,
+    }
+    run = db.session.scalar(select(QuizRun).where(QuizRun.event_id == event.id))
+    out["quiz"] = run.distribution if run and run.distribution else None
+    if with_participants:
+        out["ballots"] = ballot_rows(event)
+    return out
+
+
+def account_export(organiser, *, with_participants: bool = False) -> dict:
+    """Everything the organiser's account holds, as JSON (no participant identifiers by default)."""
+    from app.events.services import events_of_organiser
+
+    return {
+        "account": {"email": organiser.email, "created_at": organiser.created_at.isoformat()},
+        "forums": [forum_export(e, with_participants=with_participants) for e in events_of_organiser(organiser.id)],
+    }
+
+
+def delete_account(organiser, password: str) -> int:
+    """Delete the organiser's account and every forum of it (with all their data); return the forum count."""
+    from app.common.errors import Unauthorized
+
+    if not organiser.check_password(password):
+        raise Unauthorized("bad_credentials", _("Mot de passe incorrect."))
+    from app.events.services import events_of_organiser
+
+    events = events_of_organiser(organiser.id)
+    for event in events:
+        delete_event(event)
+    db.session.delete(organiser)
+    db.session.flush()
+    log.info("organiser account %s deleted with %s forum(s)", organiser.id, len(events))
+    return len(events)
+
+
+def delete_event(event: Event) -> None:
+    """Delete a forum and everything in it (rows below it go with it, children first)."""
+    purge_event(event)
+    db.session.execute(delete(QuizRun).where(QuizRun.event_id == event.id))
+    db.session.execute(delete(EventPolicy).where(EventPolicy.event_id == event.id))
+    db.session.delete(event)
+    db.session.flush()

@@ -1,0 +1,110 @@
+"""Moderation: participants report topics; past the organiser's threshold a topic is hidden pending review."""
+from __future__ import annotations
+
+from tests.conftest import error_of
+
+
+def report(client, event, voter, topic, reason=""):
+    return client.post(f"/api/v1/events/{event['id']}/proposals/{topic}/reports", json={"reason": reason},
+                       headers=voter["headers"])
+
+
+def visible_ids(client, event):
+    body = client.get(f"/api/v1/events/{event['id']}/proposals", headers=event["organiser"]["headers"]).get_json()
+    return [p["id"] for p in body["proposals"]]
+
+
+def test_topic_hidden_after_threshold_and_leaves_the_ranking(client, make_event, make_participant, make_proposal):
+    event = make_event(phase="voting")
+    topic, other = make_proposal(event, title="Sujet douteux"), make_proposal(event)
+    reporters = [make_participant(event) for _ in range(3)]
+
+    statuses = [report(client, event, r, topic, "hors sujet").get_json()["status"] for r in reporters]
+
+    assert statuses == ["visible", "visible", "hidden"]
+    assert visible_ids(client, event) == [other]
+    results = client.get(f"/api/v1/events/{event['id']}/results", headers=event["organiser"]["headers"]).get_json()
+    assert [r["proposal_id"] for r in results["ranking"]] == [other]
+    listed = client.get(f"/api/v1/events/{event['id']}/reports", headers=event["organiser"]["headers"]).get_json()
+    assert listed == {"threshold": 3, "topics": [{"proposal_id": topic, "title": "Sujet douteux", "status": "hidden",
+                                                   "reports": 3, "reasons": ["hors sujet"] * 3}]}
+
+
+def test_reporting_twice_counts_once(client, make_event, make_participant, make_proposal, fresh_db):
+    event = make_event()
+    topic = make_proposal(event)
+    me = make_participant(event)
+
+    for _ in range(5):
+        assert report(client, event, me, topic).status_code == 201
+
+    assert fresh_db("SELECT count(*) FROM reports") == [(1,)]
+    assert visible_ids(client, event) == [topic]
+
+
+def test_threshold_is_set_by_the_organiser(client, make_event, make_participant, make_proposal):
+    event = make_event()
+    client.put(f"/api/v1/events/{event['id']}/privacy", json={"report_threshold": 1},
+               headers=event["organiser"]["headers"])
+    topic = make_proposal(event)
+
+    assert report(client, event, make_participant(event), topic).get_json()["status"] == "hidden"
+
+
+def test_organiser_restores_a_reported_topic(client, make_event, make_participant, make_proposal):
+    event = make_event()
+    topic = make_proposal(event)
+    for _ in range(3):
+        report(client, event, make_participant(event), topic)
+
+    response = client.put(f"/api/v1/events/{event['id']}/reports/{topic}", json={"decision": "restore"},
+                          headers=event["organiser"]["headers"])
+
+    assert response.get_json() == {"proposal_id": topic, "status": "visible"}
+    assert visible_ids(client, event) == [topic]
+    assert client.get(f"/api/v1/events/{event['id']}/reports",
+                      headers=event["organiser"]["headers"]).get_json()["topics"] == []
+    # one more report after the review does not hide it again at once: reviewed reports are closed
+    assert report(client, event, make_participant(event), topic).get_json()["status"] == "visible"
+
+
+def test_organiser_confirms_a_reported_topic(client, make_event, make_participant, make_proposal, fresh_db):
+    event = make_event()
+    topic = make_proposal(event)
+    report(client, event, make_participant(event), topic)
+
+    response = client.put(f"/api/v1/events/{event['id']}/reports/{topic}", json={"decision": "confirm"},
+                          headers=event["organiser"]["headers"])
+
+    assert response.get_json()["status"] == "hidden"
+    assert fresh_db("SELECT status FROM reports") == [("CONFIRMED",)]
+
+
+def test_author_cannot_report_own_topic_and_strangers_cannot_report(client, make_event, make_participant,
+                                                                    make_proposal):
+    event, elsewhere = make_event(), make_event()
+    author = make_participant(event)
+    topic = make_proposal(event, author)
+
+    assert error_of(report(client, event, author, topic)) == (409, "own_proposal")
+    assert error_of(report(client, event, make_participant(elsewhere), topic)) == (403, "not_in_event")
+
+
+def test_report_button_on_the_phone_and_review_on_the_dashboard(app, client, make_event, make_proposal):
+    event = make_event()
+    topic = make_proposal(event, title="Sujet signalé")
+    client.put(f"/api/v1/events/{event['id']}/privacy", json={"report_threshold": 1},
+               headers=event["organiser"]["headers"])
+    client.post(f"/j/{event['join_code']}", data={"name": "", "profile": ""})
+    page = client.get(f"/e/{event['id']}").get_data(as_text=True)
+    assert f"/e/{event['id']}/proposals/{topic}/report" in page
+
+    assert client.post(f"/e/{event['id']}/proposals/{topic}/report", data={}).status_code == 302
+
+    organiser = app.test_client()
+    organiser.post("/organiser/login", data={"email": event["organiser"]["email"],
+                                             "password": event["organiser"]["password"]})
+    dashboard = organiser.get(f"/organiser/events/{event['id']}").get_data(as_text=True)
+    assert "Signalements à examiner" in dashboard and "Sujet signalé" in dashboard
+    organiser.post(f"/organiser/events/{event['id']}/reports/{topic}", data={"decision": "restore"})
+    assert visible_ids(client, event) == [topic]
