@@ -151,3 +151,12 @@ def purge_command(dry_run: bool):
         click.echo("  purged forum {event_id}: {participants} participant(s), {ballots} ballot(s), "
                    "{proposals} topic(s), {quiz_answers} quiz answer(s)".format(**counts))
     click.echo(f"barcamp: {len(done)} forum(s) purged")
+
+
+def _translations_group():
+    from app.resources.i18n import translations_cli
+
+    return translations_cli
+
+
+cli.add_command(_translations_group())  # barcamp translations update|compile|check (docs/i18n.md)
