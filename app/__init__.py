@@ -9,19 +9,13 @@ from app import realtime
 from app.config import Config, load_config
 from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
 
-#: French is the source language; English comes from app/translations (docs/i18n.md)
-SUPPORTED_LOCALES = ("fr", "en")
+#: French first; issue 8 adds the English catalogue
+SUPPORTED_LOCALES = ("fr",)
 
 
 def select_locale() -> str:
-    """The visitor's choice (the header's switch stores it in a cookie), else the browser's, else French."""
     if not has_request_context():  # CLI commands, background tasks
         return "fr"
-    from app.resources.i18n import cookie_locale
-
-    chosen = cookie_locale()
-    if chosen in SUPPORTED_LOCALES:
-        return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "fr"
 
 
@@ -77,9 +71,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.quiz.content import load_quizzes
 
     load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
-    from app.resources.content import load_library
-
-    load_library()  # same for the glossary and the resource library (file, entry, field)
     _register_template_helpers(app)
     return app
 
@@ -97,8 +88,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.proposals import bp as proposals_bp
     from app.proposals import views as _proposals_views  # noqa: F401
     from app.quiz import bp as quiz_bp
-    from app.regroupement import bp as regroupement_bp
-    from app.regroupement import views as _regroupement_views  # noqa: F401
     from app.quiz import sockets as _quiz_sockets  # noqa: F401
     from app.quiz import views as _quiz_views  # noqa: F401
     from app.voting import bp as voting_bp
@@ -108,12 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp):
         app.register_blueprint(bp)
 
-    app.register_blueprint(regroupement_bp)
-    from app.resources import bp as resources_bp
-    from app.resources import i18n as _resources_i18n  # noqa: F401 - the language switch
-    from app.resources import views as _resources_views  # noqa: F401
+    from app.restitution import bp as restitution_bp
+    from app.restitution import views as _restitution_views  # noqa: F401
 
-    app.register_blueprint(resources_bp)
+    app.register_blueprint(restitution_bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
@@ -126,13 +113,10 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint.startswith(("regroupement.api_", "resources.api_")):
-            csrf.exempt(f"{view.__module__}.{view.__name__}")
     csrf.exempt(openapi)
 
 

@@ -1,0 +1,234 @@
+"""DOCX (python-docx): Word's own Heading 1/2/3 styles, bulleted lists and real numbered proposals.
+
+Proposals use a numbering definition of our own whose label is "#1", "#2"…; each chapter gets a
+fresh list instance that restarts at 1, so Word and LibreOffice both show #1, #2, #3 per workshop.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from flask_babel import gettext as _
+
+from app.restitution.document import (FURTHER_READING_HEADING, PROPOSALS_HEADING, SECTIONS_AFTER,
+                                      SECTIONS_BEFORE, Restitution)
+from app.restitution.text import (intro_facts, participants_sentence, quiz_sentence, ranking_sentence,
+                                  score_label, score_text)
+
+#: characters XML 1.0 cannot carry (a pasted control character would make an unreadable file)
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: abstractNumId of our "#%1" numbering (high enough not to meet the template's own ids)
+PROPOSAL_ABSTRACT_ID = 90
+
+
+def clean(text: str) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+class _Writer:
+    def __init__(self, doc: Restitution) -> None:
+        self.doc = doc
+        self.word = Document()
+        normal = self.word.styles["Normal"]
+        normal.font.name = "DejaVu Serif"
+        normal.font.size = Pt(11)
+        self.word.core_properties.title = clean(doc.title)
+        self.word.core_properties.language = "fr-FR"
+        self.word.core_properties.author = "barcamp"
+        self._numbering = self.word.part.numbering_part.element
+        self._add_proposal_numbering()
+
+    # -- numbering ------------------------------------------------------------------------------
+    def _add_proposal_numbering(self) -> None:
+        abstract = OxmlElement("w:abstractNum")
+        abstract.set(qn("w:abstractNumId"), str(PROPOSAL_ABSTRACT_ID))
+        multi = OxmlElement("w:multiLevelType")
+        multi.set(qn("w:val"), "singleLevel")
+        abstract.append(multi)
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), "0")
+        for tag, val in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:lvlText", "#%1"), ("w:lvlJc", "left")):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), val)
+            lvl.append(el)
+        ppr = OxmlElement("w:pPr")
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:left"), "567")
+        ind.set(qn("w:hanging"), "567")
+        ppr.append(ind)
+        lvl.append(ppr)
+        abstract.append(lvl)
+        # abstractNum elements must come before every num element
+        first_num = self._numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self._numbering.append(abstract)
+
+    def _new_proposal_list(self) -> int:
+        """A new list instance of the "#n" numbering, restarting at 1."""
+        ids = [int(n.get(qn("w:numId"))) for n in self._numbering.findall(qn("w:num"))]
+        num_id = max(ids, default=0) + 1
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), str(num_id))
+        abstract_ref = OxmlElement("w:abstractNumId")
+        abstract_ref.set(qn("w:val"), str(PROPOSAL_ABSTRACT_ID))
+        num.append(abstract_ref)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(override)
+        self._numbering.append(num)
+        return num_id
+
+    def _numbered(self, num_id: int, text: str):
+        paragraph = self.word.add_paragraph(style="List Number")
+        ppr = paragraph._p.get_or_add_pPr()
+        numpr = OxmlElement("w:numPr")
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(qn("w:val"), "0")
+        num = OxmlElement("w:numId")
+        num.set(qn("w:val"), str(num_id))
+        numpr.append(ilvl)
+        numpr.append(num)
+        ppr.append(numpr)
+        paragraph.add_run(clean(text))
+        return paragraph
+
+    # -- blocks ---------------------------------------------------------------------------------
+    def heading(self, text: str, level: int) -> None:
+        self.word.add_heading(clean(text), level=level)
+
+    def para(self, text: str, italic: bool = False) -> None:
+        for block in re.split(r"\n\s*\n", text or ""):
+            if block.strip():
+                run = self.word.add_paragraph().add_run(clean(block.strip()))
+                run.italic = italic
+
+    def bullet(self, text: str, author: str | None = None, label: str | None = None):
+        paragraph = self.word.add_paragraph(style="List Bullet")
+        if label:
+            paragraph.add_run(clean(label) + " : ").italic = True
+        paragraph.add_run(clean(text))
+        if author:
+            paragraph.add_run(" — ")
+            paragraph.add_run(clean(author)).italic = True
+        return paragraph
+
+    def write(self) -> bytes:
+        doc = self.doc
+        intro = doc.intro
+        self.word.add_heading(clean(doc.title), level=0)
+        for label, value in intro_facts(doc):
+            paragraph = self.word.add_paragraph()
+            paragraph.add_run(f"{label} : ").bold = True
+            paragraph.add_run(clean(value))
+        self.heading(_("Introduction"), 1)
+        self.para(intro.context)
+        self.para(participants_sentence(doc))
+        for profile in intro.profiles:
+            self.bullet(f"{profile.label} : {profile.count}")
+        if intro.quiz:
+            self.para(quiz_sentence(doc))
+            for p in intro.quiz.profiles:
+                self.bullet(f"{p.symbol} {p.name} : {p.count}")
+            if intro.quiz.mixed:
+                self.bullet(f"{_('Profils mixtes')} : {intro.quiz.mixed}")
+        self.para(intro.thanks, italic=True)
+
+        self.heading(_("Recensement des sujets"), 1)
+        self.para(_("%(n)s sujet(s) proposé(s).", n=len(doc.topics)))
+        for topic in doc.topics:
+            paragraph = self.word.add_paragraph(style="List Bullet")
+            paragraph.add_run(clean(topic.title)).bold = True
+            if topic.theme:
+                paragraph.add_run(f" ({_('thème')} : {clean(topic.theme)})")
+            if topic.author:
+                paragraph.add_run(" — ")
+                paragraph.add_run(clean(topic.author)).italic = True
+            if topic.tags:
+                paragraph.add_run(" — " + clean(", ".join(topic.tags)))
+            if topic.description:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+                paragraph.add_run(clean(topic.description))
+
+        self.heading(_("Priorisation"), 1)
+        self.para(ranking_sentence(doc))
+        if doc.topics:
+            self._ranking_table()
+
+        for chapter in doc.chapters:
+            self.heading(f"#{chapter.title}", 1)
+            if chapter.topics:
+                self.para(f"{_('Sujets')} : " + " ; ".join(chapter.topics), italic=True)
+            self.para(chapter.description)
+            if chapter.members:
+                self.para(f"{_('Participant·e·s')} : " + ", ".join(chapter.members), italic=True)
+            for attr, heading in SECTIONS_BEFORE:
+                self._cards(str(heading), getattr(chapter, attr))
+            if chapter.proposals:
+                self.heading(str(PROPOSALS_HEADING), 2)
+                num_id = self._new_proposal_list()
+                for prop in chapter.proposals:
+                    paragraph = self._numbered(num_id, prop.text)
+                    if prop.author:
+                        paragraph.add_run(" — ")
+                        paragraph.add_run(clean(prop.author)).italic = True
+                    for label, value in ((_("Le gain"), prop.gain), (_("Indicateur"), prop.indicator),
+                                         (_("Gommettes"), str(prop.dots))):
+                        if value:
+                            self.bullet(value, label=label).paragraph_format.left_indent = Pt(42)
+            for attr, heading in SECTIONS_AFTER:
+                self._cards(str(heading), getattr(chapter, attr))
+            if chapter.further_reading:
+                self.heading(str(FURTHER_READING_HEADING), 2)
+                for res in chapter.further_reading:
+                    paragraph = self.word.add_paragraph(style="List Bullet")
+                    paragraph.add_run(clean(res.title)).bold = True
+                    details = ", ".join(clean(p) for p in (res.author, res.source, res.date, res.url) if p)
+                    if details:
+                        paragraph.add_run(" — " + details)
+                    if res.summary:
+                        paragraph.add_run().add_break(WD_BREAK.LINE)
+                        paragraph.add_run(clean(res.summary))
+        out = io.BytesIO()
+        self.word.save(out)
+        return out.getvalue()
+
+    def _cards(self, heading: str, cards) -> None:
+        if not cards:
+            return
+        self.heading(heading, 2)
+        for card in cards:
+            self.bullet(card.text, card.author)
+
+    def _ranking_table(self) -> None:
+        doc = self.doc
+        headers = (_("Rang"), _("Sujet"), _("Thème"), score_label(doc), _("Votant·e·s"))
+        ranking = doc.ranking
+        table = self.word.add_table(rows=1 + len(ranking), cols=len(headers))
+        table.style = "Table Grid"
+        # python-docx cell access is slow: fill the cells of each row in one pass over its XML
+        rows = table.rows
+        for cell, text in zip(rows[0].cells, headers):
+            cell.paragraphs[0].add_run(str(text)).bold = True
+        for row, topic in zip(rows[1:], ranking):
+            values = (str(topic.rank), topic.title, topic.theme or "", score_text(doc, topic), str(topic.voters))
+            for cell, text in zip(row.cells, values):
+                cell.paragraphs[0].add_run(clean(text))
+        # repeat the header row on every page
+        tr_pr = rows[0]._tr.get_or_add_trPr()
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        tr_pr.append(header)
+
+
+def render(doc: Restitution) -> bytes:
+    return _Writer(doc).write()
