@@ -1,0 +1,48 @@
+"""iCalendar files of the grid: the whole forum's, and one participant's programme."""
+from __future__ import annotations
+
+from icalendar import Calendar, Event as VEvent
+
+from app.events.models import Event
+from app.schedule.formats import get_format
+from app.schedule.models import GridSession
+from app.schedule.services import aware
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//barcamp//grille//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def build_ics(event: Event, sessions: list[GridSession], *, host: str, name: str | None = None,
+              statuses: dict[int, str] | None = None) -> bytes:
+    """One VEVENT per placed session (room and slot), times in UTC; `statuses` marks waiting ones."""
+    cal = _calendar(name or event.title)
+    for session in sessions:
+        if session.slot is None or session.room is None:
+            continue
+        item = VEvent()
+        item.add("uid", f"session-{session.id}@{host}")
+        item.add("dtstamp", aware(session.created_at))
+        item.add("dtstart", aware(session.slot.starts_at))
+        item.add("dtend", aware(session.slot.ends_at))
+        item.add("summary", session.proposal.title)
+        item.add("location", ", ".join(p for p in (session.room.name, event.place) if p))
+        lines = [session.proposal.description] if session.proposal.description else []
+        fmt = get_format(session.format_slug)
+        if fmt is not None:
+            lines.append(f"Format : {fmt.name} (jauge {fmt.jauge})")
+        status = (statuses or {}).get(session.id)
+        if status == "waiting":
+            lines.append("Sur liste d'attente")
+            item.add("status", "TENTATIVE")
+        else:
+            item.add("status", "CONFIRMED")
+        if lines:
+            item.add("description", "\n".join(lines))
+        cal.add_component(item)
+    return cal.to_ical()
