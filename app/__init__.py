@@ -9,13 +9,19 @@ from app import realtime
 from app.config import Config, load_config
 from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
 
-#: French first; issue 8 adds the English catalogue
-SUPPORTED_LOCALES = ("fr",)
+#: French is the source language; English comes from app/translations (docs/i18n.md)
+SUPPORTED_LOCALES = ("fr", "en")
 
 
 def select_locale() -> str:
+    """The visitor's choice (the header's switch stores it in a cookie), else the browser's, else French."""
     if not has_request_context():  # CLI commands, background tasks
         return "fr"
+    from app.resources.i18n import cookie_locale
+
+    chosen = cookie_locale()
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "fr"
 
 
@@ -71,6 +77,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.quiz.content import load_quizzes
 
     load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
+    from app.resources.content import load_library
+
+    load_library()  # same for the glossary and the resource library (file, entry, field)
     _register_template_helpers(app)
     return app
 
@@ -88,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.proposals import bp as proposals_bp
     from app.proposals import views as _proposals_views  # noqa: F401
     from app.quiz import bp as quiz_bp
+    from app.regroupement import bp as regroupement_bp
+    from app.regroupement import views as _regroupement_views  # noqa: F401
     from app.quiz import sockets as _quiz_sockets  # noqa: F401
     from app.quiz import views as _quiz_views  # noqa: F401
     from app.voting import bp as voting_bp
@@ -97,6 +108,12 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp):
         app.register_blueprint(bp)
 
+    app.register_blueprint(regroupement_bp)
+    from app.resources import bp as resources_bp
+    from app.resources import i18n as _resources_i18n  # noqa: F401 - the language switch
+    from app.resources import views as _resources_views  # noqa: F401
+
+    app.register_blueprint(resources_bp)
     from app.restitution import bp as restitution_bp
     from app.restitution import views as _restitution_views  # noqa: F401
 
@@ -117,6 +134,9 @@ def _register_blueprints(app: Flask) -> None:
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(("regroupement.api_", "resources.api_")):
+            csrf.exempt(f"{view.__module__}.{view.__name__}")
     csrf.exempt(openapi)
 
 

@@ -41,8 +41,10 @@ def run_command(host: str, port: int):
     from flask import current_app
 
     from app.extensions import socketio
+    from app.privacy.tasks import start_daily_purge
 
     _raise_open_file_limit()
+    start_daily_purge(current_app._get_current_object())
     click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)
 
@@ -106,6 +108,59 @@ def demo_command():
     for key, value in info.items():
         click.echo(f"  {key:<16} {value}")
 
+@cli.command("recount")
+@click.argument("event_id", type=int)
+@with_appcontext
+def recount_command(event_id: int):
+    """Recount a forum from its stored ballots and compare with the live results (exit 1 on mismatch)."""
+    from app.common.errors import DomainError
+    from app.events.services import get_event
+    from app.privacy.services import recount
+
+    try:
+        event = get_event(event_id)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    counted, live, diffs = recount(event)
+    shown = counted or live
+    click.echo(f"barcamp: forum {event.id} ({shown['mode']}): {shown['participants_voted']} voter(s), "
+               f"{len(shown['ranking'])} topic(s)")
+    for row in shown["ranking"]:
+        click.echo(f"  {row['rank']:>3}. {row['score']:>8} {row['voters']:>5} voter(s)  {row['title']}")
+    if diffs:
+        click.echo("MISMATCH between the stored ballots and the live results:")
+        for line in diffs:
+            click.echo(f"  {line}")
+        sys.exit(1)
+    click.echo("OK: the recount equals the live results")
+
+
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List the forums past their retention period, erase nothing.")
+@with_appcontext
+def purge_command(dry_run: bool):
+    """Erase the personal data of every forum past its retention period (keeps aggregated results)."""
+    from app.privacy.services import expired_events, purge_expired
+
+    if dry_run:
+        for event in expired_events():
+            click.echo(f"  would purge forum {event.id} ({event.title})")
+        return
+    done = purge_expired()
+    for counts in done:
+        click.echo("  purged forum {event_id}: {participants} participant(s), {ballots} ballot(s), "
+                   "{proposals} topic(s), {quiz_answers} quiz answer(s)".format(**counts))
+    click.echo(f"barcamp: {len(done)} forum(s) purged")
+
+
+def _translations_group():
+    from app.resources.i18n import translations_cli
+
+    return translations_cli
+
+
+cli.add_command(_translations_group())  # barcamp translations update|compile|check (docs/i18n.md)
+
 
 @cli.command("export")
 @click.argument("event_id", type=int)
@@ -130,4 +185,4 @@ def export_command(event_id: int, format_key: str, output: str):
         return
     with open(output, "wb") as handle:
         handle.write(data)
-    click.echo(f"barcamp: forum {event_id} exported to {output} ({format_key}, {len(data)} bytes)", err=True)
+    click.echo(f"barcamp: forum {event_id} exported to {output} ({format_key}, {len(data)} bytes)")
