@@ -82,6 +82,10 @@
   function upsertTopic(p) {
     if (!list) return;
     var item = list.querySelector('[data-proposal-id="' + p.id + '"]');
+    if (p.status === "merged" && phase === "voting") {
+      Live.reloadWhenSafe(banner); // a merge moved ballots: this phone's votes and dots left changed
+      return;
+    }
     if (p.status !== "visible") {
       if (item) item.remove();
       updateCount();

@@ -38,7 +38,15 @@
 
   function renderWall(fresh) {
     if (!wall) return;
-    var ids = Object.keys(topics).map(Number).sort(function (a, b) { return b - a; }); // newest first
+    // grouped by theme (themed topics first, by theme name), newest first within a theme
+    var byTheme = function (a, b) {
+      var ta = topics[a].theme || "\uffff", tb = topics[b].theme || "\uffff";
+      return ta === tb ? b - a : (ta < tb ? -1 : 1);
+    };
+    var onlyTheme = new URLSearchParams(window.location.search).get("theme") || ""; // projector URL ?theme=
+    var ids = Object.keys(topics).map(Number).filter(function (id) {
+      return !onlyTheme || topics[id].theme === onlyTheme;
+    }).sort(byTheme);
     while (wall.firstChild) wall.removeChild(wall.firstChild);
     ids.forEach(function (id) {
       var card = wallCard(topics[id]);
