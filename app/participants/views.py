@@ -11,6 +11,7 @@ from app.events.enums import MAJORITY_GRADES, Phase
 from app.events.presenters import event_out
 from app.events.services import find_event_by_code, get_event
 from app.extensions import limiter
+from app.security.throttle import join_code_guard
 from app.participants import bp
 from app.participants.enums import Profile
 from app.participants.forms import CodeForm, JoinForm
@@ -28,6 +29,7 @@ def _join_limit() -> str:
 @api_route(bp, "/join", "POST", summary="Join a forum with its code (no account)", body=JoinRequest,
            response=JoinResponse, status=201, errors=(404, 429))
 @limiter.limit(_join_limit)
+@join_code_guard
 def api_join(data: JoinRequest):
     event = find_event_by_code(data.code)
     with write_transaction():
@@ -36,6 +38,7 @@ def api_join(data: JoinRequest):
 
 
 @bp.route("/", methods=["GET", "POST"])
+@join_code_guard
 def home():
     """Type a code to join a forum."""
     form = CodeForm()
@@ -51,6 +54,7 @@ def home():
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, methods=["POST"])
+@join_code_guard
 def join(code: str):
     """The join URL of the QR code: resume on this phone, or pick a name and a profile."""
     event = find_event_by_code(code)

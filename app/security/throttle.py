@@ -31,7 +31,9 @@ def _failed_code(response) -> bool:
 
 def _failed_login(response) -> bool:
     """Wrong credentials: 401 from the API, the login form shown again (200 on POST)."""
-    return request.method == "POST" and response.status_code in (200, 401)
+    if request.method != "POST":
+        return False
+    return response.status_code == 401 or (response.status_code == 200 and request.endpoint == "accounts.login")
 
 
 def _account_key() -> str:

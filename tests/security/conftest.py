@@ -43,3 +43,19 @@ def login(client, organiser) -> None:
     """Log an organiser in through the login form (CSRF off)."""
     response = client.post("/organiser/login", data={"email": organiser["email"], "password": organiser["password"]})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+
+@pytest.fixture
+def set_phase(app):
+    """Move a forum made by `make_event` on to a later phase."""
+
+    def _set(event, phase: str) -> None:
+        from app.common.db import write_transaction
+        from app.events.models import Event
+        from app.events.services import transition_phase
+
+        with app.app_context(), write_transaction():
+            transition_phase(db.session.get(Event, event["id"]), phase)
+
+    return _set

@@ -1,0 +1,143 @@
+"""The /live channel: origin check, where tokens are read, forum isolation, message size, flooding."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+import socketio as socketio_client
+
+from app.extensions import socketio
+from app.realtime import NAMESPACE as NS
+
+#: events every client may send, with a valid-looking payload (later areas add theirs to the server)
+RESERVED = {"connect", "disconnect", "*"}
+
+
+def _handshake(client, origin: str | None):
+    headers = {"Origin": origin} if origin is not None else {}
+    return client.get("/socket.io/?EIO=4&transport=polling", headers=headers)
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://localhost.evil.example",
+                                    "https://localhost"], ids=["foreign", "null", "suffix", "other_scheme"])
+def test_handshake_from_a_foreign_origin_is_refused(client, origin):
+    response = _handshake(client, origin)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == '"Not an accepted origin."'
+
+
+def test_handshake_from_the_own_origin_is_accepted(client):
+    response = _handshake(client, "http://localhost")
+    assert response.status_code == 200 and response.get_data(as_text=True).startswith('0{"sid":')
+    assert '"maxPayload":65536' in response.get_data(as_text=True)  # the message size cap, told to clients
+
+
+def test_a_token_in_the_query_string_is_never_accepted(app, make_event, make_participant):
+    event = make_event()
+    person = make_participant(event)
+    sc = socketio.test_client(app, namespace=NS, query_string=f"token={person['token']}&auth={person['token']}")
+    try:
+        assert sc.is_connected(NS) is False
+    finally:
+        if sc.is_connected(NS):
+            sc.disconnect(namespace=NS)
+
+
+def test_a_participant_of_forum_a_cannot_join_read_or_vote_in_forum_b(socket_client, make_event, make_participant,
+                                                                      make_proposal, set_phase):
+    forum_a, forum_b = make_event(phase="voting"), make_event()
+    topic_b = make_proposal(forum_b, title="Sujet de B")
+    set_phase(forum_b, "voting")
+    intruder = socket_client(make_participant(forum_a)["token"])
+    assert intruder.emit("join", {"event_id": forum_a["id"]}, namespace=NS, callback=True)["ok"] is True
+
+    join_b = intruder.emit("join", {"event_id": forum_b["id"]}, namespace=NS, callback=True)
+    sync_b = intruder.emit("sync", {"event_id": forum_b["id"]}, namespace=NS, callback=True)
+    vote_b = intruder.emit("vote", {"proposal_id": topic_b, "value": 1}, namespace=NS, callback=True)
+
+    assert (join_b["ok"], join_b["error"]["code"]) == (False, "not_in_event")
+    assert (sync_b["ok"], sync_b["error"]["code"]) == (False, "not_in_event")
+    assert (vote_b["ok"], vote_b["error"]["code"]) == (False, "proposal_not_found")
+    # forum B's messages never reach the intruder
+    member_b = socket_client(make_participant(forum_b)["token"])
+    assert member_b.emit("join", {"event_id": forum_b["id"]}, namespace=NS, callback=True)["ok"] is True
+    assert member_b.emit("vote", {"proposal_id": topic_b, "value": 1}, namespace=NS, callback=True)["ok"] is True
+    time.sleep(0.5)  # two tally intervals
+    assert [m for m in member_b.get_received(NS) if m["name"] == "tally"] != []
+    assert [m for m in intruder.get_received(NS) if m["args"][0].get("event_id") == forum_b["id"]] == []
+
+
+def test_an_organiser_token_cannot_join_another_organisers_forum(socket_client, make_event, make_organiser):
+    mine, theirs = make_organiser(), make_organiser()
+    their_event = make_event(organiser=theirs)
+    sc = socket_client(mine["token"])
+    ack = sc.emit("join", {"event_id": their_event["id"]}, namespace=NS, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_your_event"
+
+
+def test_unknown_event_is_answered_with_an_error(socket_client, make_event, make_participant):
+    event = make_event()
+    sc = socket_client(make_participant(event)["token"])
+    ack = sc.emit("drop_tables", {"event_id": event["id"]}, namespace=NS, callback=True)
+    assert ack == {"ok": False, "error": {"code": "unknown_event", "message": "Message inconnu."}}
+
+
+def _live_events(app) -> list[str]:
+    return sorted(set(socketio.server.handlers[NS]) - RESERVED)
+
+
+def test_every_live_event_is_throttled_per_connection(app, socket_client, make_event, make_participant):
+    """Enumerates the server's /live handlers: an event added later without the guard fails here."""
+    event = make_event()
+    events = _live_events(app) + ["no_such_event"]
+    assert {"join", "sync", "vote", "quiz_answer"} <= set(events)
+    # a slow refill, so that the test's own pace does not matter; buckets read it at their first event
+    app.config.update(SOCKET_EVENT_RATE=0.5, SOCKET_EVENT_BURST=20)
+    burst = 20
+    for name in events:
+        sc = socket_client(make_participant(event)["token"])
+        acks = [sc.emit(name, {"event_id": event["id"]}, namespace=NS, callback=True) for _ in range(burst + 5)]
+        codes = [(a or {}).get("error", {}).get("code") if isinstance(a, dict) else a for a in acks]
+        assert "rate_limited" not in codes[: burst - 5], (name, codes[:10])
+        assert codes[-3:] == ["rate_limited"] * 3, (name, codes[-5:])
+
+
+def test_a_flooding_client_is_cut_and_others_are_still_served(app, socket_client, make_event, make_participant,
+                                                              make_proposal, set_phase):
+    event = make_event()
+    topic = make_proposal(event)
+    set_phase(event, "voting")
+    flooder = socket_client(make_participant(event)["token"])
+    neighbour = socket_client(make_participant(event)["token"])
+    sent = 0
+    while flooder.is_connected(NS) and sent < 2000:
+        flooder.emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS)
+        sent += 1
+    assert flooder.is_connected(NS) is False
+    cut_after = app.config["SOCKET_EVENT_BURST"] + app.config["SOCKET_FLOOD_CUTOFF"]
+    assert cut_after <= sent <= cut_after + 50  # burst, then the cutoff's refusals (plus a little refill)
+    ack = neighbour.emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS, callback=True)
+    assert ack["ok"] is True and ack["value"] == 1
+
+
+# -- message size, on a real server (the test client skips Engine.IO's transport limits) ------------
+@pytest.mark.server
+def test_a_message_over_64_kb_closes_the_connection_on_a_real_server(live_server):
+    token = live_server.organiser_token()
+    created = requests.post(f"{live_server.url}/api/v1/events", json={"title": "Taille"},
+                            headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    person = requests.post(f"{live_server.url}/api/v1/join", json={"code": created["join_code"]}, timeout=10).json()
+    gone = threading.Event()
+    sio = socketio_client.Client(reconnection=False)
+    sio.on("disconnect", lambda *a: gone.set(), namespace=NS)
+    sio.connect(live_server.url, namespaces=[NS], auth={"token": person["token"]}, transports=["websocket"],
+                wait_timeout=10)
+    try:
+        small = sio.call("join", {"event_id": created["id"], "pad": "a" * 60_000}, namespace=NS, timeout=10)
+        assert small["ok"] is True  # 60 KB passes
+        sio.emit("join", {"event_id": created["id"], "pad": "a" * 70_000}, namespace=NS)
+        assert gone.wait(10), "a 70 KB message did not close the connection"
+    finally:
+        sio.disconnect()
