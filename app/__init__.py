@@ -114,6 +114,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.resources import views as _resources_views  # noqa: F401
 
     app.register_blueprint(resources_bp)
+    from app.restitution import bp as restitution_bp
+    from app.restitution import views as _restitution_views  # noqa: F401
+
+    app.register_blueprint(restitution_bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
@@ -126,7 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")

@@ -160,3 +160,29 @@ def _translations_group():
 
 
 cli.add_command(_translations_group())  # barcamp translations update|compile|check (docs/i18n.md)
+
+
+@cli.command("export")
+@click.argument("event_id", type=int)
+@click.option("--format", "format_key", required=True, type=click.Choice(["md", "html", "pdf", "docx", "csv", "json"]),
+              help="Export format.")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write ('-' for standard output).")
+@with_appcontext
+def export_command(event_id: int, format_key: str, output: str):
+    """Write a forum's restitution (as the organiser set it) to a file."""
+    from app.common.errors import DomainError
+    from app.restitution.exports import get_format
+    from app.restitution.services import assemble, get_settings
+
+    settings = get_settings(event_id)
+    try:
+        data = get_format(format_key).render(assemble(event_id, include_names=bool(settings and settings.include_names)))
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    if output == "-":
+        click.get_binary_stream("stdout").write(data)
+        return
+    with open(output, "wb") as handle:
+        handle.write(data)
+    click.echo(f"barcamp: forum {event_id} exported to {output} ({format_key}, {len(data)} bytes)")

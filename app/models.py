@@ -8,3 +8,4 @@ from app.quiz.models import QuizAnswer, QuizRun  # noqa: F401
 from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic  # noqa: F401
 from app.regroupement.models import Merge, MergeSource  # noqa: F401
 from app.resources.models import ForumResource, ForumTerm, ResourceAttachment  # noqa: F401
+from app.restitution.models import RestitutionSettings  # noqa: F401
