@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 
 from flask import request, session
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from app.common.errors import DomainError, Unauthorized
 from app.extensions import db
 from app.security.sessions import session_id_matches
 from app.security.sockets import allow_event, rate_limited_ack
+from app.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +62,24 @@ def authenticate(auth) -> Identity | None:
 def socket_action(handler):
     """Run a client event: answer {"ok": False, "error"} on refusal, never a stack trace."""
 
+    event_name = handler.__name__.removeprefix("on_")
+
     @functools.wraps(handler)
     def wrapper(*args):
         if not allow_event():  # per-connection token bucket, O(1)
             return rate_limited_ack()
+        started = time.perf_counter()
         try:
-            return handler(*args)
+            result = handler(*args)
+            metrics.observe_socket_event(event_name, "ok", started)
+            return result
         except DomainError as error:
             db.session.rollback()
+            metrics.observe_socket_event(event_name, "refused", started)
             return {"ok": False, **error.to_dict()}
         except Exception:
             db.session.rollback()
+            metrics.observe_socket_event(event_name, "error", started)
             log.exception("socket event %s failed (sid %s)", handler.__name__, getattr(request, "sid", "?"))
             return {"ok": False, "error": {"code": "internal_error",
                                            "message": _("Une erreur interne est survenue. Réessayez.")}}

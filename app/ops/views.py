@@ -1,0 +1,40 @@
+"""/healthz for load balancers and /metrics for Prometheus (per worker: scrape each one)."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import limiter, socketio
+from app.ops import bp, metrics
+from app.ops.services import check_database, check_redis
+
+
+@bp.record_once
+def _hook_metrics(_state) -> None:
+    """Count connections and database errors of this process (once, whatever the number of apps)."""
+    metrics.count_connections(lambda: len(socketio.server.eio.sockets) if socketio.server else 0)
+    event.listen(Engine, "handle_error", lambda _context: metrics.db_error())
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    """200 when the database and Redis (if configured) answer, else 503 naming what failed."""
+    checks = {"database": check_database(), "redis": check_redis(current_app)}
+    if not current_app.config.get("REDIS_URL"):
+        checks.pop("redis")
+    failed = {name: error for name, error in checks.items() if error}
+    body = {"status": "ok" if not failed else "unavailable",
+            "checks": {name: ("ok" if not error else "failed") for name, error in checks.items()}}
+    if failed:
+        body["errors"] = failed
+    return jsonify(body), 200 if not failed else 503
+
+
+@bp.get("/metrics")
+@limiter.exempt
+def prometheus_metrics():
+    """This worker's metrics in Prometheus text format."""
+    return generate_latest(REGISTRY), 200, {"Content-Type": CONTENT_TYPE_LATEST}

@@ -1,0 +1,108 @@
+"""Three real workers on PostgreSQL + Redis: messages, tallies and votes across processes."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.conftest import fire_concurrently, wait_for
+from tests.scaleout.conftest import Forum, score
+
+pytestmark = [pytest.mark.server, pytest.mark.scaleout]
+
+
+def test_vote_on_worker_a_reaches_a_projector_on_worker_c(cluster, live_clients):
+    a, _b, c = cluster.workers
+    forum = Forum(cluster)
+    projector = live_clients(c, forum.projector_token, forum.id)
+    voter = live_clients(a, forum.join()["token"], forum.id)
+
+    ack = voter.call("vote", {"proposal_id": forum.topics[1], "value": 2})
+
+    assert ack == {"ok": True, "value": 2, "remaining": 1}
+    tally = wait_for(lambda: [t for t in projector.named("tally") if score(t)[forum.topics[1]] == 2], timeout=5)[-1]
+    assert score(tally) == {forum.topics[0]: 0, forum.topics[1]: 2, forum.topics[2]: 0}
+    assert tally["participants_voted"] == 1
+
+
+def test_votes_on_every_worker_give_one_coalesced_tally_stream_in_version_order(cluster, live_clients):
+    forum = Forum(cluster, topics=4)
+    watchers = [live_clients(worker, forum.projector_token, forum.id) for worker in cluster.workers]
+    voters = [live_clients(cluster.workers[i % 3], forum.join()["token"], forum.id) for i in range(9)]
+
+    acks = fire_concurrently([lambda v=v, i=i: v.call("vote", {"proposal_id": forum.topics[i % 4], "value": 1})
+                              for i, v in enumerate(voters)], workers=9)
+
+    assert [ack["ok"] for ack in acks] == [True] * 9
+    expected = {forum.topics[0]: 3, forum.topics[1]: 2, forum.topics[2]: 2, forum.topics[3]: 2}
+    for watcher in watchers:
+        wait_for(lambda w=watcher: w.named("tally") and score(w.named("tally")[-1]) == expected, timeout=5)
+    time.sleep(0.5)  # any late duplicate would arrive now
+    joined_at = max(watcher.state["version"] for watcher in watchers)
+    streams = [[v for v in watcher.versions() if v > joined_at] for watcher in watchers]
+    # every screen, whatever its worker, hears the same messages in the same order, versions +1 each
+    assert streams[0] == streams[1] == streams[2]
+    assert streams[0] == list(range(joined_at + 1, joined_at + 1 + len(streams[0])))
+    # coalesced: 9 votes in one burst give far fewer tallies, and never the same ranking twice in a row
+    tallies = watchers[0].named("tally")
+    assert len(tallies) < 9
+    assert all(score(x) != score(y) for x, y in zip(tallies, tallies[1:]))
+
+
+def test_fifty_concurrent_votes_of_one_participant_across_workers_leave_one_ballot(cluster, live_clients):
+    forum = Forum(cluster, voting={"mode": "dots", "dots": 3, "max_per_proposal": 2})
+    token = forum.join()["token"]
+    clients = [live_clients(worker, token, forum.id) for worker in cluster.workers]
+    calls = [lambda i=i: clients[i % 3].call("vote", {"proposal_id": forum.topics[i % 2], "value": 1 + i % 2})
+             for i in range(50)]
+
+    acks = fire_concurrently(calls, workers=15)
+
+    assert all(ack["ok"] or ack["error"]["code"] == "budget_exceeded" for ack in acks), acks
+    rows = cluster.db("SELECT proposal_id, value FROM ballots WHERE event_id = :e ORDER BY proposal_id", e=forum.id)
+    assert len({topic for topic, _value in rows}) == len(rows)  # one ballot per topic
+    assert sum(value for _topic, value in rows) <= 3  # never overspent
+    assert all(value <= 2 for _topic, value in rows)
+    results = forum.results()
+    assert sum(entry["score"] for entry in results["ranking"]) == sum(value for _topic, value in rows)
+
+
+def test_cli_phase_change_reaches_screens_on_every_worker(cluster, live_clients):
+    forum = Forum(cluster)
+    screens = [live_clients(worker, forum.projector_token, forum.id) for worker in cluster.workers]
+
+    result = cluster.barcamp("phase", str(forum.id), "closed")
+
+    assert f"forum {forum.id} is now in phase closed" in result.stdout
+    for screen in screens:
+        message = wait_for(lambda s=screen: s.named("phase"), timeout=5)[-1]
+        assert message["phase"] == "closed"
+        assert message["version"] > screen.state["version"]
+
+
+def test_healthz_and_metrics_on_a_worker(cluster, live_clients):
+    worker = cluster.workers[1]
+    forum = Forum(cluster)
+    voter = live_clients(worker, forum.join()["token"], forum.id)
+    before = samples(requests.get(worker.url + "/metrics", timeout=10).text)
+    assert voter.call("vote", {"proposal_id": forum.topics[0], "value": 1})["ok"] is True
+
+    health = requests.get(worker.url + "/healthz", timeout=10)
+    response = requests.get(worker.url + "/metrics", timeout=10)
+
+    assert (health.status_code, health.json()) == (200, {"status": "ok", "checks": {"database": "ok", "redis": "ok"}})
+    assert response.headers["Content-Type"].startswith("text/plain")
+    after = samples(response.text)
+    worker_label = f'worker="127.0.0.1:{worker.port}"'
+    vote = f'{{event="vote",outcome="ok",{worker_label}}}'
+    assert after["barcamp_socket_events_total" + vote] - before.get("barcamp_socket_events_total" + vote, 0) == 1
+    count = f'barcamp_ack_latency_seconds_count{{event="vote",{worker_label}}}'
+    assert after[count] - before.get(count, 0) == 1
+    assert after[f"barcamp_connected_clients{{{worker_label}}}"] >= 1
+
+
+def samples(text: str) -> dict[str, float]:
+    """Prometheus text format as {"name{labels}": value}."""
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+            if line and not line.startswith("#")}
