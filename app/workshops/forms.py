@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -32,14 +33,14 @@ class FromRankingForm(FlaskForm):
 
 class FacilitatorForm(FlaskForm):
     choice = RadioField(_l("Animateur"), default="me", choices=[
-        ("me", _l("Moi (organisateur)")),
-        ("link", _l("Un participant, par un lien d'animation secret")),
-        ("none", _l("Personne pour l'instant")),
+        SelectChoice("me", _l("Moi (organisateur)")),
+        SelectChoice("link", _l("Un participant, par un lien d'animation secret")),
+        SelectChoice("none", _l("Personne pour l'instant")),
     ])
 
 
 class CardForm(FlaskForm):
-    section = SelectField(_l("Rubrique"), choices=[(s.value, s.label) for s in CardSection],
+    section = SelectField(_l("Rubrique"), choices=[SelectChoice(s.value, s.label) for s in CardSection],
                           default=CardSection.CONSTAT.value)
     text = TextAreaField(_l("Votre carte"), validators=[DataRequired(), Length(max=2000)])
     gain = TextAreaField(_l("Le gain (pour une proposition)"), validators=[Optional(), Length(max=2000)])

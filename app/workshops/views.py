@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.accounts.identity import (Identity, api_auth, event_for, issue_organiser_token, projector_auth_token,
                                    session_participant_token)
@@ -189,7 +190,7 @@ def manage(event_id: int):
     event = get_event_for_organiser(event_id, current_user.id)
     results = compute_results(event)
     form = WorkshopForm()
-    form.proposal_ids.choices = [(e["proposal_id"], e["title"]) for e in results["ranking"]]
+    form.proposal_ids.choices = [SelectChoice(e["proposal_id"], e["title"]) for e in results["ranking"]]
     ranking_form = FromRankingForm()
     if form.submit.data and form.validate_on_submit():
         try:

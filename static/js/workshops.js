@@ -1,0 +1,396 @@
+/* A workshop board, live: cards by section, facilitator tools, dots, conflicts shown side by side.
+ *
+ * The socket joins the workshop's room (`workshop_join`, again after every reconnection) and gets
+ * the whole board with its version. The server then sends coalesced `board` messages, each the
+ * whole board with a higher version: a message at or below our version is dropped; a gap needs
+ * no resync since the message replaces everything. Writes (`card_add`, `card_edit`, `card_remove`,
+ * `card_merge`, `workshop_dot`) are acknowledged after commit. A card being edited is not
+ * replaced by incoming boards: its save carries the version it started from, and a stale save
+ * comes back as `card_conflict` with the current card, shown next to the user's text.
+ * User text only ever goes through textContent.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var page = body.getAttribute("data-page");
+  if (page !== "workshop-board" && page !== "workshop-projector") return;
+
+  var ACK_TIMEOUT_MS = 8000;
+  var workshopId = parseInt(body.getAttribute("data-workshop-id"), 10);
+  var token = body.getAttribute("data-live-token");
+  var projector = page === "workshop-projector";
+  var strings = document.querySelector("[data-strings]");
+  var cardTemplate = document.querySelector("[data-card-template]");
+  var errorBox = document.querySelector("[data-board-error]");
+  var remainingBox = document.querySelector("[data-remaining]");
+  var status = document.querySelector("[data-live-status]");
+  var socket = null;
+  var version = null;
+  var board = null;
+  var me = { kind: projector ? "projector" : "", facilitator: false, dots: {}, remaining: null };
+  var editing = {};   // card id -> its <li> while the user edits it
+  var selected = {};  // card id -> true (facilitator: cards ticked for a merge)
+
+  function t(name) { return strings ? strings.getAttribute("data-" + name) || "" : ""; }
+
+  function showError(error) {
+    if (!errorBox) return;
+    errorBox.textContent = error && error.message ? error.message : "";
+    errorBox.hidden = !errorBox.textContent;
+  }
+
+  function setStatus(state) {
+    document.documentElement.setAttribute("data-live", state);
+    if (status) status.textContent = state === "offline" ? t("offline") : "";
+  }
+
+  function emit(name, payload) {
+    return new Promise(function (resolve) {
+      if (!socket) { resolve({ ok: false, error: { code: "offline", message: t("offline") } }); return; }
+      socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, function (err, ack) {
+        resolve(err ? { ok: false, error: { code: "timeout", message: t("offline") } } : ack);
+      });
+    });
+  }
+
+  // -- rendering ---------------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(label, onClick, className) {
+    var b = el("button", "button button-small" + (className ? " " + className : ""), label);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function fill(li, card) {
+    li.id = "card-" + card.id;
+    li.setAttribute("data-card-id", card.id);
+    li.setAttribute("data-version", card.version);
+    var slot = function (name) { return li.querySelector('[data-slot="' + name + '"]'); };
+    slot("number").textContent = card.number ? "#" + card.number : "";
+    slot("number").hidden = !card.number;
+    slot("text").textContent = card.text;
+    slot("gain").textContent = card.gain || "";
+    slot("gain-row").hidden = !card.gain;
+    slot("indicator").textContent = card.indicator || "";
+    slot("indicator-row").hidden = !card.indicator;
+    slot("dots").textContent = card.dots;
+    slot("dots-row").hidden = card.section !== "propositions";
+  }
+
+  function cardNode(card, list, index) {
+    var li = cardTemplate.content.firstElementChild.cloneNode(true);
+    fill(li, card);
+    if (projector) return li;
+    var tools = el("div", "card-tools");
+    if (card.section === "propositions" && me.kind === "participant") tools.appendChild(dotControl(card));
+    var mine = me.participant_id && card.author_id === me.participant_id;
+    if (me.facilitator || mine) {
+      tools.appendChild(button(t("edit"), function () { startEdit(card, li); }));
+      tools.appendChild(button(t("remove"), function () { removeCard(card); }, "button-danger"));
+    }
+    if (me.facilitator) {
+      if (index > 0) tools.appendChild(button("↑", function () { swap(list, index, index - 1); }, "icon"));
+      if (index < list.length - 1) tools.appendChild(button("↓", function () { swap(list, index, index + 1); }, "icon"));
+      var label = el("label", "select-line");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = !!selected[card.id];
+      box.addEventListener("change", function () {
+        if (box.checked) selected[card.id] = true; else delete selected[card.id];
+        updateMergeBars();
+      });
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + t("select")));
+      tools.appendChild(label);
+    }
+    if (tools.childNodes.length) li.appendChild(tools);
+    return li;
+  }
+
+  function dotControl(card) {
+    var mineDots = me.dots[String(card.id)] || 0;
+    var wrap = el("span", "dot-control");
+    var minus = button("−", function () { setDots(card, mineDots - 1); }, "icon");
+    minus.setAttribute("aria-label", t("remove-dot"));
+    minus.disabled = mineDots <= 0;
+    var plus = button("+", function () { setDots(card, mineDots + 1); }, "icon");
+    plus.setAttribute("aria-label", t("add-dot"));
+    plus.disabled = me.remaining !== null && me.remaining <= 0;
+    wrap.appendChild(minus);
+    wrap.appendChild(el("span", "my-dots", mineDots + " " + t("my-dots")));
+    wrap.appendChild(plus);
+    return wrap;
+  }
+
+  function render() {
+    if (!board) return;
+    board.sections.forEach(function (section) {
+      var list = document.querySelector('[data-cards="' + section.key + '"]');
+      if (!list) return;
+      var nodes = section.cards.map(function (card, index) {
+        return editing[card.id] || cardNode(card, section.cards, index);
+      });
+      Object.keys(editing).forEach(function (id) {  // a card being edited stays, even if moved or gone
+        if (editing[id].getAttribute("data-section") === section.key && nodes.indexOf(editing[id]) < 0) {
+          nodes.push(editing[id]);
+        }
+      });
+      list.replaceChildren.apply(list, nodes);
+      var count = document.querySelector('[data-count="' + section.key + '"]');
+      if (count) count.textContent = "(" + section.cards.length + ")";
+    });
+    if (remainingBox && me.remaining !== null) {
+      remainingBox.textContent = remainingBox.getAttribute("data-text").replace("{n}", me.remaining);
+    }
+    updateMergeBars();
+  }
+
+  function updateMergeBars() {
+    var bars = document.querySelectorAll("[data-merge-bar]");
+    for (var i = 0; i < bars.length; i++) {
+      var key = bars[i].querySelector("[data-merge]").getAttribute("data-merge");
+      var section = board && board.sections.filter(function (s) { return s.key === key; })[0];
+      var ticked = section ? section.cards.filter(function (c) { return selected[c.id]; }).length : 0;
+      bars[i].hidden = ticked < 2;
+    }
+  }
+
+  function applyBoard(state, stateVersion) {
+    if (version !== null && stateVersion <= version) return;
+    version = stateVersion;
+    board = state;
+    render();
+  }
+
+  // -- actions -------------------------------------------------------------------------------------
+  function findCard(id) {
+    for (var i = 0; board && i < board.sections.length; i++) {
+      for (var j = 0; j < board.sections[i].cards.length; j++) {
+        if (board.sections[i].cards[j].id === id) return board.sections[i].cards[j];
+      }
+    }
+    return null;
+  }
+
+  function field(labelText, control) {
+    var wrap = el("div", "field");
+    var label = el("label", "", labelText);
+    control.id = "edit-" + Math.random().toString(36).slice(2);
+    label.htmlFor = control.id;
+    wrap.appendChild(label);
+    wrap.appendChild(control);
+    return wrap;
+  }
+
+  function startEdit(card, li) {
+    var form = el("form", "edit-card stack");
+    var text = el("textarea"); text.value = card.text; text.maxLength = 2000; text.rows = 3; text.required = true;
+    form.appendChild(field(t("text"), text));
+    var gain = null, indicator = null, number = null, section = null;
+    if (card.section === "propositions") {
+      gain = el("textarea"); gain.value = card.gain || ""; gain.maxLength = 2000; gain.rows = 2;
+      form.appendChild(field(t("gain"), gain));
+      indicator = el("input"); indicator.value = card.indicator || ""; indicator.maxLength = 2000;
+      form.appendChild(field(t("indicator"), indicator));
+      if (me.facilitator) {
+        number = el("input"); number.type = "number"; number.min = 1; number.max = 1000;
+        number.value = card.number || "";
+        form.appendChild(field(t("number"), number));
+      }
+    }
+    if (me.facilitator) {
+      section = el("select");
+      var keys = JSON.parse(t("sections")), labels = JSON.parse(t("labels"));
+      keys.forEach(function (key, i) {
+        var option = el("option", "", labels[i]);
+        option.value = key;
+        option.selected = key === card.section;
+        section.appendChild(option);
+      });
+      form.appendChild(field(t("section"), section));
+    }
+    var actions = el("p", "phase-actions");
+    var save = el("button", "button button-primary button-small", t("save")); save.type = "submit";
+    actions.appendChild(save);
+    actions.appendChild(button(t("cancel"), function () { stopEdit(card.id); }));
+    form.appendChild(actions);
+    var box = el("div", "conflict-box");
+    box.hidden = true;
+    form.appendChild(box);
+    li.setAttribute("data-section", card.section);
+    li.classList.add("is-editing");
+    li.appendChild(form);
+    editing[card.id] = li;
+    text.focus();
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var changes = { text: text.value };
+      if (gain) changes.gain = gain.value;
+      if (indicator) changes.indicator = indicator.value;
+      if (number) changes.number = number.value ? parseInt(number.value, 10) : null;
+      if (section && section.value !== card.section) changes.section = section.value;
+      saveEdit(card, parseInt(li.getAttribute("data-version"), 10), changes, box);
+    });
+  }
+
+  function stopEdit(id) {
+    delete editing[id];
+    render();
+  }
+
+  function saveEdit(card, baseVersion, changes, box) {
+    var payload = Object.assign({ workshop_id: workshopId, card_id: card.id, version: baseVersion }, changes);
+    emit("card_edit", payload).then(function (ack) {
+      if (ack && ack.ok) {
+        showError(null);
+        replaceCard(ack.card);
+        stopEdit(card.id);
+      } else if (ack && ack.error && ack.error.code === "card_conflict") {
+        showConflict(card, ack.error.current, changes, box);
+      } else {
+        showError(ack && ack.error);
+      }
+    });
+  }
+
+  function showConflict(card, current, changes, box) {
+    box.replaceChildren();
+    box.appendChild(el("p", "conflict-title", t("conflict")));
+    var cols = el("div", "conflict-cols");
+    var theirs = el("div", "conflict-theirs");
+    theirs.appendChild(el("p", "eyebrow", t("theirs")));
+    theirs.appendChild(el("p", "conflict-text", current.text + (current.gain ? "\n" + t("gain") + " : " + current.gain : "")));
+    var mine = el("div", "conflict-mine");
+    mine.appendChild(el("p", "eyebrow", t("mine")));
+    mine.appendChild(el("p", "conflict-text", changes.text + (changes.gain ? "\n" + t("gain") + " : " + changes.gain : "")));
+    cols.appendChild(theirs);
+    cols.appendChild(mine);
+    box.appendChild(cols);
+    var actions = el("p", "phase-actions");
+    actions.appendChild(button(t("reapply"), function () { saveEdit(card, current.version, changes, box); }, "button-primary"));
+    actions.appendChild(button(t("keep"), function () { replaceCard(current); stopEdit(card.id); }));
+    box.appendChild(actions);
+    box.hidden = false;
+  }
+
+  function replaceCard(card) {
+    var old = findCard(card.id);
+    if (old) Object.assign(old, card);
+  }
+
+  function removeCard(card) {
+    if (!window.confirm(t("confirm-remove"))) return;
+    emit("card_remove", { workshop_id: workshopId, card_id: card.id }).then(function (ack) {
+      showError(ack && ack.ok ? null : ack && ack.error);
+    });
+  }
+
+  function swap(list, from, to) {
+    var a = list[from], b = list[to];
+    var posA = a.position, posB = b.position === a.position ? b.position + (to > from ? 1 : -1) : b.position;
+    if (posB < 0) posB = 0;
+    emit("card_edit", { workshop_id: workshopId, card_id: a.id, version: a.version, position: posB })
+      .then(function (ack) {
+        if (!ack || !ack.ok) { showError(ack && ack.error); return null; }
+        return emit("card_edit", { workshop_id: workshopId, card_id: b.id, version: b.version, position: posA });
+      })
+      .then(function (ack) { if (ack && !ack.ok) showError(ack.error); });
+  }
+
+  function mergeSection(key) {
+    var section = board.sections.filter(function (s) { return s.key === key; })[0];
+    var ids = section.cards.filter(function (c) { return selected[c.id]; }).map(function (c) { return c.id; });
+    if (ids.length < 2) return;
+    emit("card_merge", { workshop_id: workshopId, target_id: ids[0], source_ids: ids.slice(1) }).then(function (ack) {
+      if (ack && ack.ok) ids.forEach(function (id) { delete selected[id]; });
+      showError(ack && ack.ok ? null : ack && ack.error);
+    });
+  }
+
+  function setDots(card, value) {
+    if (value < 0) return;
+    emit("workshop_dot", { workshop_id: workshopId, card_id: card.id, value: value }).then(function (ack) {
+      if (ack && ack.ok) {
+        showError(null);
+        if (ack.value) me.dots[String(card.id)] = ack.value; else delete me.dots[String(card.id)];
+        me.remaining = ack.remaining;
+        render();
+      } else {
+        showError(ack && ack.error);
+      }
+    });
+  }
+
+  function addCard(form) {
+    var data = new FormData(form);
+    var payload = { workshop_id: workshopId, section: data.get("section"), text: (data.get("text") || "").trim() };
+    var gain = (data.get("gain") || "").trim();
+    if (gain && payload.section === "propositions") payload.gain = gain;
+    if (!payload.text) return;
+    emit("card_add", payload).then(function (ack) {
+      if (ack && ack.ok) {
+        showError(null);
+        form.querySelector("textarea[name=text]").value = "";
+        var gainBox = form.querySelector("textarea[name=gain]");
+        if (gainBox) gainBox.value = "";
+        // show it at once; the coalesced board that follows is the same card
+        var section = board && board.sections.filter(function (s) { return s.key === ack.card.section; })[0];
+        if (section && !findCard(ack.card.id)) { section.cards.push(ack.card); render(); }
+      } else {
+        showError(ack && ack.error);
+      }
+    });
+  }
+
+  // -- wiring ------------------------------------------------------------------------------------------
+  function join() {
+    emit("workshop_join", { workshop_id: workshopId }).then(function (ack) {
+      if (!ack || !ack.ok) {
+        showError(ack && ack.error);
+        setTimeout(function () { if (socket.connected) join(); }, 3000);
+        return;
+      }
+      setStatus("live");
+      if (ack.board.me) me = ack.board.me;
+      version = null;  // a fresh snapshot after a (re)connection wins
+      applyBoard(ack.board, ack.board.version);
+    });
+  }
+
+  var addForm = document.querySelector("[data-add-card]");
+  if (addForm) {
+    addForm.addEventListener("submit", function (e) {
+      if (!socket || !socket.connected) return;  // no live channel: the form posts as usual
+      e.preventDefault();
+      addCard(addForm);
+    });
+    var sectionSelect = addForm.querySelector("select[name=section]");
+    var gainField = addForm.querySelector("[data-gain-field]");
+    var toggleGain = function () { gainField.hidden = sectionSelect.value !== "propositions"; };
+    sectionSelect.addEventListener("change", toggleGain);
+    toggleGain();
+  }
+  var mergeButtons = document.querySelectorAll("[data-merge]");
+  for (var i = 0; i < mergeButtons.length; i++) {
+    mergeButtons[i].addEventListener("click", function (e) { mergeSection(e.currentTarget.getAttribute("data-merge")); });
+  }
+
+  if (typeof window.io !== "function" || !token) { setStatus("unavailable"); return; }
+  setStatus("connecting");
+  socket = window.io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
+  socket.on("connect", join);
+  socket.on("disconnect", function () { setStatus("offline"); });
+  socket.on("connect_error", function () { setStatus("offline"); });
+  socket.on("board", function (msg) {
+    if (!msg || msg.workshop_id !== workshopId || typeof msg.version !== "number") return;
+    applyBoard(msg.board, msg.version);
+  });
+})();

@@ -1,0 +1,82 @@
+"""Workshop pages: the organiser's management page, the phone list, board and no-JS card form, the projector."""
+from __future__ import annotations
+
+import re
+
+
+def login(client, organiser):
+    client.post("/organiser/login", data={"email": organiser["email"], "password": organiser["password"]})
+
+
+def join_phone(client, event, name="Alice"):
+    client.post(f"/j/{event['join_code']}", data={"name": name})
+
+
+def test_dashboard_links_to_the_workshops_page(client, board):
+    login(client, board["event"]["organiser"])
+
+    page = client.get(f"/organiser/events/{board['event']['id']}").get_data(as_text=True)
+
+    assert f"/organiser/events/{board['event']['id']}/workshops" in page
+
+
+def test_organiser_creates_a_grouped_workshop_and_issues_a_facilitator_link(client, board, make_proposal):
+    event = board["event"]
+    login(client, event["organiser"])
+    second = make_proposal(event, title="Relation usager")
+
+    created = client.post(f"/organiser/events/{event['id']}/workshops", data={
+        "title": "Usagers et numérique", "proposal_ids": [str(board["topic"]), str(second)], "dots_budget": "3",
+        "max_per_card": "2", "submit": "1"}, follow_redirects=True)
+    wid = client.get(f"/api/v1/events/{event['id']}/workshops", headers=board["organiser"]).get_json()[
+        "workshops"][-1]["id"]
+    linked = client.post(f"/organiser/events/{event['id']}/workshops/{wid}/facilitator", data={"choice": "link"},
+                         follow_redirects=True).get_data(as_text=True)
+
+    assert "Usagers et numérique" in created.get_data(as_text=True)
+    assert "Le numérique pour tous · Relation usager" in created.get_data(as_text=True)
+    url = re.search(r"(http://\S+/facilitate/f_[\w-]+)", linked).group(1)
+    phone = client.application.test_client()
+    join_phone(phone, event, "Camille")
+    claimed = phone.get(url, follow_redirects=True).get_data(as_text=True)
+    assert "Vous animez ce tableau" in claimed
+
+
+def test_phone_lists_joins_and_adds_a_card_without_javascript(client, board):
+    event, wid = board["event"], board["workshop"]["id"]
+    join_phone(client, event)
+
+    listing = client.get(f"/e/{event['id']}/workshops").get_data(as_text=True)
+    joined = client.post(f"/e/{event['id']}/workshops/{wid}/join")
+    added = client.post(f"/e/{event['id']}/workshops/{wid}/cards",
+                        data={"section": "propositions", "text": "Créer le SANU <script>alert(1)</script>",
+                              "gain": "Un accès plus rapide aux droits"}, follow_redirects=True)
+    page = added.get_data(as_text=True)
+
+    assert "Transition numérique" in listing and "Rejoindre cet atelier" in listing
+    assert joined.headers["Location"].endswith(f"/e/{event['id']}/workshops/{wid}")
+    assert "Créer le SANU &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+    assert "Un accès plus rapide aux droits" in page
+    assert page.count('class="board-section card"') == 7
+
+
+def test_forum_page_links_to_workshops_during_the_phase(client, board):
+    join_phone(client, board["event"])
+
+    page = client.get(f"/e/{board['event']['id']}").get_data(as_text=True)
+
+    assert f"/e/{board['event']['id']}/workshops" in page
+    assert "Classement final" in page
+
+
+def test_projector_shows_the_board_with_the_forums_secret(client, board):
+    client.post(f"/api/v1/workshops/{board['workshop']['id']}/cards",
+                json={"section": "constat", "text": "Le parcours du combattant"}, headers=board["organiser"])
+
+    page = client.get(f"/projector/{board['event']['projector_token']}/workshops/{board['workshop']['id']}")
+    wrong = client.get(f"/projector/nope/workshops/{board['workshop']['id']}")
+
+    assert page.status_code == 200
+    assert "Le parcours du combattant" in page.get_data(as_text=True)
+    assert wrong.status_code == 404
