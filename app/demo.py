@@ -84,6 +84,9 @@ def create_demo() -> dict[str, str]:
                     None,
                     ProposalCreate(title=title, description=description, theme_id=event.themes[theme_index].id),
                 )
+        from app.workshops.demo import create_demo_workshops  # workshops sit above the demo's areas
+
+        create_demo_workshops(event)
     return {
         "organiser login": f"{DEMO_EMAIL} / {DEMO_PASSWORD}",
         "login page": "http://127.0.0.1:5000/organiser/login",
