@@ -65,9 +65,7 @@ def update_settings(event: Event, *, context: str, dates: str, place: str, thank
     settings.thanks = thanks.strip()
     settings.include_names = include_names
     if chapter_order is not None:
-        known = set(_workshop_ids(event.id))
-        unknown = [wid for wid in chapter_order if wid not in known]
-        if unknown or len(set(chapter_order)) != len(chapter_order):
+        if set(chapter_order) != set(_workshop_ids(event.id)) or len(set(chapter_order)) != len(chapter_order):
             raise InvalidInput("invalid_chapter_order",
                                _("L'ordre des chapitres doit citer chaque atelier du forum une seule fois."))
         settings.chapter_order = list(chapter_order)

@@ -46,9 +46,13 @@ def ranking_sentence(doc: Restitution) -> str:
              n=doc.participants_voted)
 
 
+#: letters NFKD does not take apart, and punctuation it would drop without a separator
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "-", "«": "-", "»": "-"})
+
+
 def slugify(title: str, fallback: str = "restitution") -> str:
     """ASCII file-name stem from a title: "Forum de l’été 2017" → "forum-de-l-ete-2017"."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", title.translate(_LIGATURES)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
     return slug[:80].strip("-") or fallback
 
