@@ -77,6 +77,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.quiz.content import load_quizzes
 
     load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
+    from app.schedule.formats import load_formats
+
+    load_formats()  # likewise for the workshop formats of content/formats/
     from app.resources.content import load_library
 
     load_library()  # same for the glossary and the resource library (file, entry, field)
@@ -101,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.regroupement import views as _regroupement_views  # noqa: F401
     from app.quiz import sockets as _quiz_sockets  # noqa: F401
     from app.quiz import views as _quiz_views  # noqa: F401
+    from app.schedule import bp as schedule_bp
+    from app.schedule import views as _schedule_views  # noqa: F401
     from app.voting import bp as voting_bp
     from app.voting import sockets as _voting_sockets  # noqa: F401
     from app.voting import views as _voting_views  # noqa: F401
@@ -109,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
 
     app.register_blueprint(regroupement_bp)
+    app.register_blueprint(schedule_bp)
     from app.resources import bp as resources_bp
     from app.resources import i18n as _resources_i18n  # noqa: F401 - the language switch
     from app.resources import views as _resources_views  # noqa: F401
@@ -130,7 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution", "schedule"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")

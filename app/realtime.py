@@ -214,3 +214,14 @@ def tally_changed(event_id: int) -> None:
 
 def current_version(event_id: int) -> int:
     return hub().versions.current(event_id)
+
+
+# -- the grid ---------------------------------------------------------------------------------------
+def schedule_changed(event_id: int) -> None:
+    """The grid changed (committed): every screen gets it at once, or only `published: false`."""
+    from app.events.models import Event
+    from app.schedule.services import public_grid
+
+    event = db.session.get(Event, event_id)
+    if event is not None:
+        hub().emit(event_id, "schedule", {"grid": public_grid(event)})
