@@ -35,4 +35,9 @@ def event_state(event: Event, identity: Identity) -> dict:
     quiz = live_state_for(event, identity.participant if identity.kind == "participant" else None)
     if quiz is not None:
         state["quiz"] = quiz
+    from app.schedule.services import public_grid  # the schedule area sits above live
+
+    schedule = public_grid(event)
+    if schedule["published"]:
+        state["schedule"] = schedule
     return state
