@@ -1,7 +1,7 @@
 """schedule: rooms, slots, grid sessions, grids, signups (the BarCamp grid of issue 5)
 
 Revision ID: 7887b71495ec
-Revises: 2ceaf3deec20
+Revises: 2ceaf3deec20, c3e5a7b9d1f2
 Create Date: 2026-11-21 21:56:54.462710
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7887b71495ec'
-down_revision = '2ceaf3deec20'
+down_revision = ('2ceaf3deec20', 'c3e5a7b9d1f2')  # also merges the restitution branch
 branch_labels = None
 depends_on = None
 
