@@ -63,7 +63,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     with app.app_context():
         from app.common.db import configure_engine
 
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["SQLITE_SYNCHRONOUS"])
 
     @login.user_loader
     def _load_organiser(user_id: str):
@@ -94,11 +94,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import bp as events_bp
     from app.events import views as _events_views  # noqa: F401
     from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
+    from app.moderation import bp as moderation_bp
+    from app.moderation import views as _moderation_views  # noqa: F401
     from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
     from app.participants import bp as participants_bp
     from app.participants import views as _participants_views  # noqa: F401
     from app.proposals import bp as proposals_bp
     from app.proposals import views as _proposals_views  # noqa: F401
+    from app.privacy import bp as privacy_bp
+    from app.privacy import views as _privacy_views  # noqa: F401
     from app.quiz import bp as quiz_bp
     from app.regroupement import bp as regroupement_bp
     from app.regroupement import views as _regroupement_views  # noqa: F401
@@ -124,6 +128,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.restitution import views as _restitution_views  # noqa: F401
 
     app.register_blueprint(restitution_bp)
+    for bp in (privacy_bp, moderation_bp):
+        app.register_blueprint(bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
@@ -143,6 +149,10 @@ def _register_blueprints(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         if endpoint.startswith(("regroupement.api_", "resources.api_")):
             csrf.exempt(f"{view.__module__}.{view.__name__}")
+    for name in ("privacy", "moderation"):  # their API endpoints too
+        for endpoint, view in list(app.view_functions.items()):
+            if endpoint.startswith(f"{name}.api_"):
+                csrf.exempt(f"{view.__module__}.{view.__name__}")
     csrf.exempt(openapi)
 
 

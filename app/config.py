@@ -36,6 +36,9 @@ class Config:
     ALLOWED_ORIGINS: list[str] = []
     #: seconds between two coalesced tally broadcasts of one forum
     TALLY_INTERVAL = 0.2
+    #: SQLite `synchronous` in WAL mode: FULL fsyncs the WAL at every commit, so an acknowledged write
+    #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)
+    SQLITE_SYNCHRONOUS = "FULL"
     #: join and proposal rate limits (a whole venue may share one Wi-Fi address)
     JOIN_RATE_LIMIT = "600 per minute"
     PROPOSAL_RATE_LIMIT = "20 per minute"
@@ -92,6 +95,8 @@ def load_config(app, config: type[Config] | dict | None) -> None:
             app.config[name] = env["BARCAMP_" + name]
     if env.get("BARCAMP_TALLY_INTERVAL") and not (isinstance(config, dict) and "TALLY_INTERVAL" in config):
         app.config["TALLY_INTERVAL"] = float(env["BARCAMP_TALLY_INTERVAL"])
+    if env.get("BARCAMP_SQLITE_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL", "EXTRA"):
+        app.config["SQLITE_SYNCHRONOUS"] = env["BARCAMP_SQLITE_SYNCHRONOUS"].upper()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env.get("BARCAMP_SECRET_KEY") or _instance_secret_key(app.instance_path)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -27,21 +27,25 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, synchronous: str = "FULL") -> None:
     """Make SQLite durable and concurrent: WAL, a busy timeout, foreign keys, explicit BEGIN.
 
-    synchronous=NORMAL in WAL mode: a commit survives an application crash (kill -9);
-    on a power loss the last transactions before the crash may be rolled back, never corrupted.
+    synchronous (Config.SQLITE_SYNCHRONOUS): FULL in WAL mode fsyncs the log at every commit, so an
+    acknowledged write survives a power loss as well as an application crash (kill -9); NORMAL
+    survives an application crash, but on a power loss the last transactions before the loss may be
+    rolled back (never corrupted). benchmarks/crash_votes.py measures the cost; docs/security.md.
     """
     if engine.dialect.name != "sqlite":
         return
+    if synchronous not in ("NORMAL", "FULL", "EXTRA"):
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA, not {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()

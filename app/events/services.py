@@ -1,6 +1,7 @@
 """The forum domain: creation, lookup, and the phase state machine."""
 from __future__ import annotations
 
+import logging
 import secrets
 
 from flask_babel import gettext as _
@@ -10,8 +11,10 @@ from app.common.db import utcnow
 from app.common.errors import Conflict, Forbidden, NotFound
 from app.events.enums import TRANSITIONS, Phase
 from app.events.models import Event, Theme
-from app.events.schemas import EventCreate
+from app.events.schemas import EventCreate, VotingRules
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 #: join-code alphabet: no look-alikes (0/O, 1/I/L), no vowels that spell words by accident besides A/E/U
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -144,3 +147,21 @@ def require_phase(event: Event, *phases: Phase) -> None:
 
 def voting_rules_frozen(event: Event) -> bool:
     return event.voting_opened_at is not None
+
+
+def change_voting_rules(event: Event, rules: VotingRules) -> Event:
+    """Set the voting mode and budgets; refused (409) and logged once the vote has opened.
+
+    The rules are frozen from the first second of the vote: a budget lowered mid-vote would
+    make ballots already cast overspend, a mode changed mid-vote would reinterpret them.
+    """
+    if voting_rules_frozen(event) or event.phase in (Phase.VOTING, Phase.CLOSED):
+        log.warning("refused: voting rules change on forum %s after the vote opened (%s -> %s)", event.id,
+                    {"mode": event.voting_mode.value, "dots": event.dots_budget, "max": event.max_per_proposal},
+                    rules.model_dump(mode="json"))
+        raise Conflict("rules_frozen", _("Le vote a commencé : le mode et les budgets ne peuvent plus changer."))
+    event.voting_mode = rules.mode
+    event.dots_budget = rules.dots
+    event.max_per_proposal = rules.max_per_proposal
+    db.session.flush()
+    return event

@@ -16,8 +16,9 @@ from app.events.enums import MAJORITY_GRADES, TRANSITIONS, Phase
 from app.events.forms import EventForm, HideForm
 from app.events.presenters import event_created_out, event_out, join_url, projector_url
 from app.events.qrcode import qr_image
-from app.events.schemas import EventCreate, EventCreated, EventOut, PhaseChange
+from app.events.schemas import EventCreate, EventCreated, EventOut, PhaseChange, VotingRules
 from app.events.services import (
+    change_voting_rules,
     create_event,
     events_of_organiser,
     find_event_by_projector_token,
@@ -168,6 +169,38 @@ def projector(token: str):
         results=compute_results(event),
         grades=[str(g) for g in MAJORITY_GRADES],
     )
+
+
+@api_route(bp, "/events/<int:event_id>/voting", "PUT",
+           summary="Change the voting mode and budgets (409 rules_frozen once the vote has opened)",
+           body=VotingRules, response=EventOut, auth=("organiser",), errors=(404, 409))
+@api_auth("organiser")
+def api_set_voting_rules(event_id: int, data: VotingRules, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        change_voting_rules(event, data)
+    return jsonify(event_out(event))
+
+
+@bp.route("/organiser/events/<int:event_id>/voting", methods=["POST"])
+@login_required
+def set_voting_rules(event_id: int):
+    """The dashboard's rules form: refused with a form message once the vote has opened."""
+    event = get_event_for_organiser(event_id, current_user.id)
+    try:
+        rules = VotingRules(mode=request.form.get("voting_mode", ""), dots=request.form.get("dots", ""),
+                            max_per_proposal=request.form.get("max_per_proposal", ""))
+    except ValidationError:
+        flash(_("Règles invalides : le maximum par sujet ne peut pas dépasser le nombre de gommettes."), "error")
+    else:
+        try:
+            with write_transaction():
+                change_voting_rules(event, rules)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Règles du vote enregistrées."))
+    return redirect(url_for("events.dashboard", event_id=event.id))
 
 
 @bp.route("/projector/<token>/qr.<fmt>")

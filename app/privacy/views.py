@@ -213,7 +213,10 @@ def _privacy_helpers():
         policy = policy_of(event.id)
         form = PolicyForm(formdata=None, organisation=policy.organisation, secret_ballot=policy.secret_ballot,
                           retention_months=policy.retention_months, report_threshold=policy.report_threshold)
-        return {"form": form, "policy": with_french_date(policy_out(event, policy))}
+        from app.events.enums import VotingMode
+
+        return {"form": form, "policy": with_french_date(policy_out(event, policy)),
+                "modes": [(m.value, m.label) for m in VotingMode]}
 
     def privacy_notice(event):
         return with_french_date(policy_out(event))

@@ -5,6 +5,7 @@ Services flush; the caller commits once (`write_transaction`) and then broadcast
 """
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -21,6 +22,8 @@ from app.participants.services import display_name
 from app.quiz.content import Quiz, get_quiz, load_quizzes
 from app.quiz.enums import LiveStatus, QuizKind, QuizMode
 from app.quiz.models import QuizAnswer, QuizRun
+
+log = logging.getLogger(__name__)
 
 #: seconds of grace after a countdown ends (a tap on the last second still counts)
 COUNTDOWN_GRACE = 1.0
@@ -91,10 +94,13 @@ def configure(event: Event, *, quiz: str | None = None, mode: QuizMode | None = 
     run = ensure_run(event)
     if quiz is not None and quiz != event.quiz_slug:
         if event.phase != Phase.DRAFT or run.started_at is not None:
+            log.warning("refused: quiz change on forum %s after the icebreaker opened (%s -> %s)", event.id,
+                        event.quiz_slug, quiz[:60])
             raise Conflict("quiz_frozen", _("Le quiz ne peut plus être changé : le brise-glace a commencé."))
         event.quiz_slug = check_quiz_slug(quiz)
     if mode is not None and mode != run.mode:
         if _answer_count(event.id) > 0:
+            log.warning("refused: quiz mode change on forum %s after the first answer", event.id)
             raise Conflict("mode_frozen", _("Le mode ne peut plus être changé : des réponses ont été données."))
         run.mode = mode
         run.status, run.current_question, run.question_opened_at = LiveStatus.WAITING, None, None
