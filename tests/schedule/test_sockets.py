@@ -1,0 +1,42 @@
+"""The live grid: publication and sign-ups reach Socket.IO clients; the join state holds the published grid."""
+from __future__ import annotations
+
+from tests.conftest import wait_for
+from tests.live.test_sockets import Inbox, joined
+from tests.schedule.conftest import by_topic
+
+
+def test_published_grid_and_seat_counts_reach_a_phone_live(client, api, socket_client, make_forum,
+                                                            make_participant):
+    forum = make_forum(votes={"ana": {"Alpha": 1}})
+    phone, other = make_participant(forum), make_participant(forum)
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    sc, state = joined(socket_client, phone["token"], forum["id"])
+    inbox = Inbox(sc)
+    assert "schedule" not in state  # not published yet: nothing of the grid
+
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
+    published = wait_for(lambda: inbox.named("schedule"))[-1]
+    alpha = by_topic(published["grid"], forum)["Alpha"]
+    client.put(f"/api/v1/sessions/{alpha['id']}/signup", headers=other["headers"])
+    counts = wait_for(lambda: len(inbox.named("schedule")) == 2 and inbox.named("schedule"))[-1]
+
+    assert published["version"] > state["version"] and counts["version"] == published["version"] + 1
+    assert published["grid"]["published"] is True
+    assert sorted(s["title"] for s in published["grid"]["sessions"]) == ["Alpha", "Beta", "Delta", "Gamma"]
+    assert (by_topic(counts["grid"], forum)["Alpha"]["confirmed"], alpha["confirmed"]) == (1, 0)
+    _, again = joined(socket_client, phone["token"], forum["id"])
+    assert by_topic(again["schedule"], forum)["Alpha"]["confirmed"] == 1
+
+
+def test_unpublishing_tells_screens_without_the_grid(api, socket_client, make_forum):
+    forum = make_forum()
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
+    sc, state = joined(socket_client, "v_" + forum["projector_token"], forum["id"])
+    assert len(state["schedule"]["sessions"]) == 4
+    inbox = Inbox(sc)
+
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": False})
+
+    assert wait_for(lambda: inbox.named("schedule"))[-1]["grid"] == {"published": False}
