@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from app.common.errors import DomainError, InvalidInput
 
 API_PREFIX = "/api/v1"
+
+
+def _as_utc(value: datetime) -> datetime:
+    """SQLite hands stored UTC times back naive: mark them UTC so the JSON carries the offset."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+#: a stored timestamp in a response: always with its UTC offset, as `format: date-time` requires
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 @dataclass

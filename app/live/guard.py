@@ -12,7 +12,7 @@ from app.accounts.identity import Identity, identity_from_token
 from app.common.errors import DomainError, Unauthorized
 from app.extensions import db
 from app.security.sessions import session_id_matches
-from app.security.sockets import allow_event, rate_limited_ack
+from app.security.sockets import screen_event
 from app.ops import metrics
 
 log = logging.getLogger(__name__)
@@ -66,8 +66,9 @@ def socket_action(handler):
 
     @functools.wraps(handler)
     def wrapper(*args):
-        if not allow_event():  # per-connection token bucket, O(1)
-            return rate_limited_ack()
+        refused = screen_event(args)  # token bucket per connection, one payload at most: O(1)
+        if refused is not None:
+            return refused
         started = time.perf_counter()
         try:
             result = handler(*args)

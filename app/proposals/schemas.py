@@ -1,11 +1,11 @@
 """Shapes of the proposals API."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.common.api import UtcDateTime
 from app.proposals.enums import ProposalStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
@@ -49,7 +49,7 @@ class ProposalOut(BaseModel):
     coproposers: list[str] = Field(default_factory=list)
     #: how many original proposals this topic regroups (0: none; see /merges)
     merged_count: int = 0
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class ProposalList(BaseModel):

@@ -1,11 +1,11 @@
 """Shapes of the regroupement API."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
+from app.common.api import UtcDateTime
 from app.proposals.schemas import Description, ProposalOut, Title
 
 
@@ -37,8 +37,8 @@ class MergeOut(BaseModel):
     title: str
     #: the topics the merge absorbed (hidden while it holds)
     source_ids: list[int]
-    created_at: datetime
-    undone_at: datetime | None
+    created_at: UtcDateTime
+    undone_at: UtcDateTime | None
     #: the result topic, while it exists
     result: ProposalOut | None = None
 

@@ -1,10 +1,11 @@
 """Request and response shapes of the restitution API."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.common.api import UtcDateTime
 
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -29,5 +30,5 @@ class RestitutionSettingsOut(BaseModel):
     include_names: bool
     chapter_order: list[int]
     published: bool
-    published_at: datetime | None
+    published_at: UtcDateTime | None
     public_url: str | None

@@ -23,7 +23,7 @@ _BUCKET = "barcamp.event_bucket"
 class EventBucket:
     """Token bucket: `rate` events per second on average, bursts of `burst`."""
 
-    __slots__ = ("tokens", "stamp", "refused", "rate", "burst", "cutoff")
+    __slots__ = ("burst", "cutoff", "rate", "refused", "stamp", "tokens")
 
     def __init__(self, rate: float, burst: int, cutoff: int):
         self.tokens = float(burst)
@@ -61,6 +61,15 @@ def allow_event() -> bool:
         log.warning("socket %s cut: %s events refused for flooding", getattr(request, "sid", "?"), bucket.refused)
         disconnect()
     return False
+
+
+def screen_event(args: tuple) -> dict | None:
+    """The ack refusing a client event before its handler runs, or None to run it."""
+    if not allow_event():
+        return rate_limited_ack()
+    if len(args) > 1:  # every client event carries one payload at most
+        return {"ok": False, "error": {"code": "invalid_input", "message": _("Message mal formé.")}}
+    return None
 
 
 @socketio.on("*", namespace=NAMESPACE)

@@ -1,10 +1,9 @@
 """Shapes of the workshops API and socket messages."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.common.api import UtcDateTime
 from app.workshops.enums import CardSection
 
 TEXT_MAX = 2000
@@ -117,8 +116,8 @@ class CardOut(BaseModel):
     author_id: int | None
     merged_ids: list[int] = Field(description="cards merged into this one (their text was appended)")
     dots: int = Field(description="dots on this card, all participants")
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class WorkshopOut(BaseModel):

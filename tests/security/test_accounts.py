@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import base64
 
-import pytest
 from werkzeug.security import generate_password_hash
 
 from app.accounts.models import Organiser
 from app.common.db import write_transaction
-from app.extensions import db, socketio
+from app.extensions import db
 from tests.conftest import error_of
 from tests.security.conftest import login
 

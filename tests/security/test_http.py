@@ -105,7 +105,7 @@ def test_cookies_are_secure_and_hsts_sent_when_the_public_url_is_https(app, make
         assert response.status_code == 302
         cookie = _session_cookie(response)
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-        remember = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")][0]
+        remember = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
         assert "Secure" in remember and "HttpOnly" in remember and "SameSite=Lax" in remember
         assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
         assert "connect-src 'self' wss://forum.example.org;" in response.headers["Content-Security-Policy"]
@@ -116,7 +116,7 @@ def test_cookies_are_secure_and_hsts_sent_when_the_public_url_is_https(app, make
 
 
 def test_request_body_over_max_content_length_is_refused_with_413(client, make_event):
-    event = make_event()
+    make_event()
     assert client.application.config["MAX_CONTENT_LENGTH"] == 4 * 1024 * 1024
     response = client.post("/api/v1/join", data=b"{" + b" " * (4 * 1024 * 1024 + 10) + b"}",
                            content_type="application/json")
@@ -179,8 +179,8 @@ NOT_PAGES = {"restitution/standalone.html": "a downloaded stand-alone file: its 
 def test_template_source_has_no_inline_script_style_or_handler(template):
     source = (ROOT / "templates" / template).read_text()
     # Jinja expressions may hide a `style=`; the rendered pages are checked below as well
-    assert re.findall(r"""\sstyle\s*=|\son[a-z]+\s*=\s*["']|<style\b""", source, flags=re.I) == []
-    for match in re.finditer(r"<script\b([^>]*)>(.*?)</script>", source, flags=re.S | re.I):
+    assert re.findall(r"""\sstyle\s*=|\son[a-z]+\s*=\s*["']|<style\b""", source, flags=re.IGNORECASE) == []
+    for match in re.finditer(r"<script\b([^>]*)>(.*?)</script>", source, flags=re.DOTALL | re.IGNORECASE):
         attrs, body = match.groups()
         assert "src=" in attrs or 'type="application/json"' in attrs or not body.strip(), match.group(0)[:80]
 
