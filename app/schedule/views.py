@@ -140,7 +140,7 @@ def api_signup(session_id: int, identity: Identity):
     event = _signup_event(session_id, identity)
     with write_transaction():
         body = grid.sign_up(event, identity.participant, session_id)
-    realtime.schedule_changed(event.id)
+    realtime.signups_changed(event.id)
     return jsonify(body)
 
 
@@ -152,7 +152,7 @@ def api_leave(session_id: int, identity: Identity):
     event = _signup_event(session_id, identity)
     with write_transaction():
         grid.leave(event, identity.participant, session_id)
-    realtime.schedule_changed(event.id)
+    realtime.signups_changed(event.id)
     return jsonify({"status": "cancelled"})
 
 
@@ -369,7 +369,7 @@ def phone_signup(event_id: int, session_id: int):
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(target)
-    realtime.schedule_changed(event.id)
+    realtime.signups_changed(event.id)
     messages = {"confirmed": _("Inscription confirmée."), "cancelled": _("Désinscription enregistrée.")}
     flash(messages.get(outcome["status"]) or _("Session complète : vous êtes n° %(n)s sur la liste d'attente.",
                                                n=outcome.get("position")))

@@ -1,7 +1,7 @@
 """The live grid: publication and sign-ups reach Socket.IO clients; the join state holds the published grid."""
 from __future__ import annotations
 
-from tests.conftest import wait_for
+from tests.conftest import fire_concurrently, wait_for
 from tests.live.test_sockets import Inbox, joined
 from tests.schedule.conftest import by_topic
 
@@ -40,3 +40,24 @@ def test_unpublishing_tells_screens_without_the_grid(api, socket_client, make_fo
     api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": False})
 
     assert wait_for(lambda: inbox.named("schedule"))[-1]["grid"] == {"published": False}
+
+
+def test_a_burst_of_sign_ups_is_coalesced_into_few_grid_messages(client, api, socket_client, make_forum,
+                                                                 make_participant):
+    forum = make_forum(rooms=(("Amphi", 100),), slots=(("09:00", "10:00"),), topics=("Alpha",))
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
+    alpha = api("GET", f"{forum['base']}/schedule", forum["org"])["sessions"][0]
+    people = [make_participant(forum) for _ in range(30)]
+    sc, _ = joined(socket_client, people[0]["token"], forum["id"])
+    inbox = Inbox(sc)
+
+    fire_concurrently([lambda p=p: client.put(f"/api/v1/sessions/{alpha['id']}/signup", headers=p["headers"])
+                       for p in people])
+
+    last = wait_for(lambda: [m for m in inbox.named("schedule") if m["grid"]["sessions"][0]["confirmed"] == 30])
+    messages = inbox.named("schedule")
+    assert last[-1] is messages[-1]
+    assert len(messages) < 30  # one message per coalescing interval, not one per sign-up
+    versions = [m["version"] for m in messages]
+    assert versions == sorted(versions) and len(set(versions)) == len(versions)

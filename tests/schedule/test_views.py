@@ -201,3 +201,26 @@ def test_ics_files_parse_and_hold_the_right_events(client, published, make_parti
 def test_my_agenda_needs_a_participant(client, published):
     assert error_of(client.get(f"{published['base']}/me/agenda.ics")) == (401, "unauthorized")
     assert error_of(client.get(f"{published['base']}/me/agenda.ics", headers=published["org"])) == (403, "forbidden")
+
+
+def test_bigger_room_promotes_the_waiting_list_and_a_clashing_move_cancels_the_moved_sign_up(
+        client, api, published, make_participant):
+    people = [make_participant(published) for _ in range(12)]
+    for p in people:
+        signup(client, published, "Alpha", p)
+    other = published["other_slot"]
+    signup(client, published, other, people[0])  # people[0] also holds a seat in the second slot
+    big = published["rooms"]["Grande salle"]
+    alpha, moved = published["sessions"]["Alpha"], published["sessions"][other]
+
+    api("PUT", f"{published['base']}/schedule/{alpha['id']}", published["org"],
+        json={"room_id": big, "slot_id": alpha["slot_id"]})  # swaps with the first slot's big-room session
+    grown = by_topic(api("GET", f"{published['base']}/schedule", published["org"]), published)["Alpha"]
+    api("PUT", f"{published['base']}/schedule/{moved['id']}", published["org"],
+        json={"room_id": published["rooms"]["Petite salle"], "slot_id": alpha["slot_id"]})
+    after = by_topic(api("GET", f"{published['base']}/schedule", published["org"]), published)
+
+    assert (grown["capacity"], grown["confirmed"], grown["waiting"]) == (40, 12, 0)
+    assert after[other]["slot_id"] == alpha["slot_id"] and after[other]["confirmed"] == 0  # clash: cancelled
+    assert client.get(f"{published['base']}/schedule", headers=people[0]["headers"]).get_json()["me"] == [
+        {"session_id": alpha["id"], "status": "confirmed"}]
