@@ -1,12 +1,15 @@
 """Two phones on one board at 360 px: each adds a card and sees the other's without a reload."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 WAIT_MS = 10_000
+SHOTS = Path("/tmp/shots")
 
 
 def test_two_phones_see_each_others_cards(live_server, browser):
@@ -25,7 +28,7 @@ def test_two_phones_see_each_others_cards(live_server, browser):
         context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
         phone = context.new_page()
         phone.goto(event["join_url"])
-        phone.get_by_label("Pseudonyme").fill(name) if phone.get_by_label("Pseudonyme").count() else None
+        phone.get_by_label("Votre prénom ou pseudonyme (facultatif)").fill(name)
         phone.get_by_role("button", name="Rejoindre").click()
         phone.goto(f"{live_server.url}/e/{event['id']}/workshops")
         phone.get_by_role("button", name="Rejoindre cet atelier").click()
@@ -34,10 +37,10 @@ def test_two_phones_see_each_others_cards(live_server, browser):
         phones.append(phone)
     alice, bob = phones
 
-    alice.get_by_label("Rubrique").select_option("constat")
+    alice.get_by_label("Rubrique", exact=True).select_option("constat")
     alice.get_by_label("Votre carte").fill("Le numérique, c'est le parcours du combattant")
     alice.get_by_role("button", name="Ajouter", exact=True).click()
-    bob.get_by_label("Rubrique").select_option("propositions")
+    bob.get_by_label("Rubrique", exact=True).select_option("propositions")
     bob.get_by_label("Votre carte").fill("Créer le SANU")
     bob.get_by_label("Le gain (pour une proposition)").fill("Un accès plus rapide aux droits")
     bob.get_by_role("button", name="Ajouter", exact=True).click()
@@ -50,5 +53,11 @@ def test_two_phones_see_each_others_cards(live_server, browser):
         expect(phone.locator('[data-cards="propositions"] [data-slot="gain"]')).to_have_text(
             ["Un accès plus rapide aux droits"])
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    alice.screenshot(path=str(SHOTS / "workshop-phone.png"), full_page=True)
+    projector = browser.new_page(viewport={"width": 1920, "height": 1080})
+    projector.goto(f"{event['projector_url']}/workshops/{workshop['id']}")
+    expect(projector.locator('[data-cards="propositions"] .board-card-text')).to_have_text(["Créer le SANU"])
+    projector.screenshot(path=str(SHOTS / "workshop-projector.png"))
     assert requests.get(f"{api}/workshops/{workshop['id']}", headers=headers, timeout=10).json()[
         "workshop"]["cards"] == 2
