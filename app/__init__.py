@@ -113,8 +113,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.voting import bp as voting_bp
     from app.voting import sockets as _voting_sockets  # noqa: F401
     from app.voting import views as _voting_views  # noqa: F401
+    from app.workshops import bp as workshops_bp
+    from app.workshops import sockets as _workshops_sockets  # noqa: F401
+    from app.workshops import views as _workshops_views  # noqa: F401
 
-    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp):
+    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp, workshops_bp):
         app.register_blueprint(bp)
 
     app.register_blueprint(regroupement_bp)
@@ -142,7 +145,8 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution", "schedule"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution", "schedule",
+                 "workshops"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")

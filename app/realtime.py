@@ -292,3 +292,171 @@ def schedule_changed(event_id: int) -> None:
 def signups_changed(event_id: int) -> None:
     """A sign-up was committed: the grid's seat counts go out with the next coalesced `schedule` message."""
     _schedule_hub().mark(event_id)
+
+
+# -- workshop boards (coalesced like tallies) ---------------------------------------------------
+def workshop_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}"
+
+
+def _board_counter(workshop_id: int) -> str:
+    """Key of a workshop's message counter, beside the forums' counters."""
+    return f"workshop-{workshop_id}"
+
+
+class BoardHub:
+    """Coalesced `board` messages to a workshop's room: the full board, at most one per BOARD_INTERVAL.
+
+    A card change marks its workshop dirty; a background task sends the board (with a per-workshop
+    `version`) when it changed. The version is taken *before* the board is read, so a higher
+    version always carries a board at least as new. Each message is the whole board: a client
+    that missed one needs no extra round trip, the next one replaces everything; it joins again
+    (`workshop_join`) after a reconnect.
+    """
+
+    def __init__(self, live: LiveHub) -> None:
+        self.live = live
+        self.interval = float(live.app.config.get("BOARD_INTERVAL", 0.1))
+        self._dirty: set[int] = set()
+        self._last: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._task = None
+
+    def mark(self, workshop_id: int) -> None:
+        with self._lock:
+            self._dirty.add(workshop_id)
+            if self._task is None and not self.live._stopped:
+                self._task = socketio.start_background_task(self._loop)
+
+    def current(self, workshop_id: int) -> int:
+        return self.live.versions.current(_board_counter(workshop_id))
+
+    def flush(self) -> int:
+        """Send the board of each dirty workshop whose content changed; return how many were sent."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        if not dirty:
+            return 0
+        from app.workshops.models import Workshop
+        from app.workshops.services import board_state
+
+        sent = 0
+        with self.live.app.app_context():
+            try:
+                for workshop_id in sorted(dirty):
+                    version = self.live.versions.next(_board_counter(workshop_id))
+                    workshop = db.session.get(Workshop, workshop_id)
+                    if workshop is None:
+                        continue
+                    board = board_state(workshop)
+                    if self._last.get(workshop_id) == board:
+                        continue
+                    self._last[workshop_id] = board
+                    socketio.emit("board", {"workshop_id": workshop_id, "version": version, "board": board},
+                                  to=workshop_room(workshop_id), namespace=NAMESPACE)
+                    sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
+    def _loop(self) -> None:
+        while not self.live._stopped:
+            socketio.sleep(self.interval)
+            try:
+                self.flush()
+            except Exception:  # keep the loop alive whatever one workshop does
+                log.exception("board broadcast failed")
+
+
+def boards() -> BoardHub:
+    live = hub()
+    if not hasattr(live, "boards"):
+        live.boards = BoardHub(live)
+    return live.boards
+
+
+def board_changed(workshop_id: int) -> None:
+    """A card of the workshop changed (committed): the board goes out with the next coalesced message."""
+    boards().mark(workshop_id)
+
+
+def board_version(workshop_id: int) -> int:
+    return boards().current(workshop_id)
+
+
+# -- the grid ---------------------------------------------------------------------------------------
+
+class ScheduleHub:
+    """Coalesced `schedule` messages after sign-ups: at most one per forum every TALLY_INTERVAL.
+
+    A sign-up burst (a whole room signing up when the grid is published) would otherwise send the
+    grid to every screen once per sign-up. Each worker coalesces its own sign-ups and sends through
+    `LiveHub.emit`, so versions and the Redis queue work as for every other message; a grid equal
+    to the last one sent is not sent again.
+    """
+
+    def __init__(self, live: LiveHub) -> None:
+        self.live = live
+        self.interval = live.interval
+        self._dirty: set[int] = set()
+        self._last: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._task = None
+
+    def mark(self, event_id: int) -> None:
+        with self._lock:
+            self._dirty.add(event_id)
+            if self._task is None and not self.live._stopped:
+                self._task = socketio.start_background_task(self._loop)
+
+    def send(self, event_id: int) -> None:
+        """Send the forum's grid now (an organiser's change), unless it equals the last one sent."""
+        from app.events.models import Event
+        from app.schedule.services import public_grid
+
+        event = db.session.get(Event, event_id)
+        if event is None:
+            return
+        grid = public_grid(event)
+        with self._lock:
+            if self._last.get(event_id) == grid:
+                return
+            self._last[event_id] = grid
+        self.live.emit(event_id, "schedule", {"grid": grid})
+
+    def flush(self) -> None:
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        if not dirty:
+            return
+        with self.live.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    self.send(event_id)
+            finally:
+                db.session.remove()
+
+    def _loop(self) -> None:
+        while not self.live._stopped:
+            socketio.sleep(self.interval)
+            try:
+                self.flush()
+            except Exception:  # keep the loop alive whatever one forum does
+                log.exception("schedule broadcast failed")
+
+
+def _schedule_hub() -> ScheduleHub:
+    live = hub()
+    if not hasattr(live, "schedule"):
+        live.schedule = ScheduleHub(live)
+    return live.schedule
+
+
+def schedule_changed(event_id: int) -> None:
+    """The organiser changed the grid (committed): every screen gets it at once (`published: false` until published)."""
+    _schedule_hub().send(event_id)
+
+
+def signups_changed(event_id: int) -> None:
+    """A sign-up was committed: the grid's seat counts go out with the next coalesced `schedule` message."""
+    _schedule_hub().mark(event_id)
