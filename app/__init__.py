@@ -94,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import bp as events_bp
     from app.events import views as _events_views  # noqa: F401
     from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
+    from app.ops import bp as ops_bp
+    from app.ops import views as _ops_views  # noqa: F401
     from app.moderation import bp as moderation_bp
     from app.moderation import views as _moderation_views  # noqa: F401
     from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
@@ -117,7 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.workshops import sockets as _workshops_sockets  # noqa: F401
     from app.workshops import views as _workshops_views  # noqa: F401
 
-    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp, workshops_bp):
+    for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp, ops_bp, workshops_bp):
         app.register_blueprint(bp)
 
     app.register_blueprint(regroupement_bp)

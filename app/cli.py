@@ -44,6 +44,9 @@ def run_command(host: str, port: int):
     from app.privacy.tasks import start_daily_purge
 
     _raise_open_file_limit()
+    import os
+
+    os.environ.setdefault("BARCAMP_WORKER_LABEL", f"{host}:{port}")  # /metrics names the worker
     start_daily_purge(current_app._get_current_object())
     click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)
@@ -63,6 +66,68 @@ def db_upgrade(revision: str):
 
     upgrade(revision=revision)
     click.echo("barcamp: database schema is up to date")
+
+
+@db_group.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+@with_appcontext
+def db_backup(destination: str):
+    """Copy the live SQLite database to a new file (online: the forum keeps running)."""
+    from pathlib import Path
+
+    from app.extensions import db
+    from app.ops.services import CopyError, backup_sqlite
+
+    try:
+        pages = backup_sqlite(db.engine, Path(destination))
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"barcamp: backup written to {destination} ({pages} pages, integrity ok)")
+
+
+@db_group.command("copy")
+@click.option("--to", "target_url", required=True, help="SQLAlchemy URL of an empty target database.")
+@with_appcontext
+def db_copy(target_url: str):
+    """Copy every table to another database (e.g. SQLite to PostgreSQL), then compare row counts."""
+    from flask import current_app
+
+    from app.extensions import db
+    from app.ops.services import CopyError, copy_database, migrate_target
+
+    source = db.engine
+    migrate_target(target_url, str(current_app.extensions["migrate"].directory))
+    try:
+        counts = copy_database(source, target_url)
+    except CopyError as error:
+        raise click.ClickException(str(error)) from None
+    for table, count in counts.items():
+        click.echo(f"  {table:<28} {count}")
+    click.echo(f"barcamp: {sum(counts.values())} rows copied to {target_url.split('@')[-1]}, counts equal")
+
+
+@cli.command("phase")
+@click.argument("event_id", type=int)
+@click.argument("phase")
+@with_appcontext
+def phase_command(event_id: int, phase: str):
+    """Move a forum to another phase; with BARCAMP_REDIS_URL, open screens hear it at once."""
+    from app.common.errors import DomainError
+    from app.events.enums import Phase
+    from app.events.models import Event
+    from app.events.views import change_phase
+    from app.extensions import db
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise click.ClickException(f"no forum with id {event_id}")
+    try:
+        change_phase(event, Phase(phase))
+    except ValueError:
+        raise click.ClickException(f"unknown phase {phase!r}: " + ", ".join(p.value for p in Phase)) from None
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"barcamp: forum {event_id} is now in phase {event.phase.value}")
 
 
 @cli.group("organiser")

@@ -7,14 +7,20 @@ per forum every TALLY_INTERVAL seconds, and only when the ranking changed.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from typing import Any
 
 from flask import Flask, current_app
 
 from app.extensions import db, socketio
+from app.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +52,58 @@ class MemoryVersions:
 
 
 class RedisVersions:
-    """Per-forum message counters shared by every worker through Redis."""
+    """Per-forum message counters and the message queue shared by every worker through Redis.
+
+    Several workers emit to one forum, and each delivers to its own clients what it reads from
+    the queue. For every client to see versions in order, taking the next version and publishing
+    the message happen in one Lua script: Redis runs scripts one at a time, so publish order is
+    version order. The message is the Socket.IO queue's own `emit` message, published under a host
+    id that no server has, so every worker (the sender too) delivers it from the queue.
+
+    Tallies and quiz counts are coalesced across workers: a vote bumps its forum's mark in a Redis
+    hash, and one worker at a time, the holder of a short lease, reads the marks every interval,
+    computes and publishes, then clears each mark only if no vote bumped it meanwhile (a worker
+    killed mid-flush leaves its marks to the next lease holder). The script refuses to publish for
+    a worker whose lease has lapsed (a stale tally can never overtake a newer one) and skips a
+    body equal to the last one sent.
+    """
+
+    HOST_ID = "barcamp-realtime"
+    LEASE_MS = 1500
+    _PUBLISH = """
+    if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[5] then return -1 end
+    if ARGV[4] ~= '' then
+      if redis.call('GET', KEYS[2]) == ARGV[4] then return 0 end
+      redis.call('SET', KEYS[2], ARGV[4], 'EX', 86400)
+    end
+    redis.call('SET', KEYS[1], ARGV[1], 'NX')
+    local version = redis.call('INCR', KEYS[1])
+    local message = string.gsub(ARGV[3], ARGV[6], tostring(version), 1)
+    redis.call('PUBLISH', ARGV[2], message)
+    return version
+    """
+    _CLEAR = """
+    if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+    """
+    _LEAD = """
+    local holder = redis.call('GET', KEYS[1])
+    if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+    if holder then return 0 end
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 1
+    """
 
     def __init__(self, url: str) -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url)
         self._origin = int(time.time() * 1000)
+        self._publish = self._redis.register_script(self._PUBLISH)
+        self._lead = self._redis.register_script(self._LEAD)
+        self._clear = self._redis.register_script(self._CLEAR)
+        self._token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # a JSON string no payload can hold before ours: the version's place in the message
+        self._placeholder = f"__v{uuid.uuid4().hex}__"
 
     def _key(self, event_id: int) -> str:
         return f"barcamp:version:{event_id}"
@@ -68,6 +119,37 @@ class RedisVersions:
         self._redis.set(self._key(event_id), self._origin, nx=True)
         return int(self._redis.incr(self._key(event_id)))
 
+    def publish(self, event_id: int, name: str, payload: dict, coalesce: str = "", leased: bool = False) -> int:
+        """Take the next version and publish the message in one step; 0: unchanged, -1: lease lost."""
+        body = {"event_id": event_id, "version": self._placeholder, **payload}
+        message = {"method": "emit", "event": name, "data": [body], "binary": False, "namespace": NAMESPACE,
+                   "room": event_room(event_id), "skip_sid": None, "callback": None, "host_id": self.HOST_ID}
+        digest = ""
+        if coalesce:
+            digest = hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        keys = [self._key(event_id), f"barcamp:last:{coalesce or 'none'}:{event_id}", "barcamp:flusher"]
+        args = [self._origin, socketio.server.manager.channel, json.dumps(message), digest,
+                self._token if leased else "", json.dumps(self._placeholder)]
+        return int(self._publish(keys=keys, args=args))
+
+    def forget(self, kind: str, event_id: int) -> None:
+        """The next coalesced `kind` message of the forum goes out even if its body is unchanged."""
+        self._redis.delete(f"barcamp:last:{kind}:{event_id}")
+
+    def mark(self, kind: str, event_id: int) -> None:
+        self._redis.hincrby(f"barcamp:dirty:{kind}", str(event_id), 1)
+
+    def lead(self) -> bool:
+        """Take or renew the flusher lease; True while this worker holds it."""
+        return bool(self._lead(keys=["barcamp:flusher"], args=[self._token, self.LEASE_MS]))
+
+    def marked(self, kind: str) -> dict[int, bytes]:
+        """The forums marked since their last flush, with their mark (to clear it if unchanged)."""
+        return {int(k): v for k, v in self._redis.hgetall(f"barcamp:dirty:{kind}").items()}
+
+    def clear(self, kind: str, event_id: int, mark: bytes) -> None:
+        self._clear(keys=[f"barcamp:dirty:{kind}"], args=[str(event_id), mark])
+
 
 class LiveHub:
     """Versioned broadcasts to a forum's room and the coalescing tally loop."""
@@ -77,6 +159,8 @@ class LiveHub:
         self.interval = float(app.config["TALLY_INTERVAL"])
         url = app.config.get("REDIS_URL")
         self.versions = RedisVersions(url) if url else MemoryVersions()
+        #: several workers share Redis: versions, publication and coalescing go through it
+        self.shared = isinstance(self.versions, RedisVersions)
         self._dirty: set[int] = set()
         self._last_ranking: dict[int, Any] = {}
         #: forums whose quiz answer counts changed since the last coalesced `quiz` message
@@ -88,20 +172,64 @@ class LiveHub:
 
     # -- messages -------------------------------------------------------------------------
     def emit(self, event_id: int, name: str, payload: dict) -> int:
-        version = self.versions.next(event_id)
-        socketio.emit(name, {"event_id": event_id, "version": version, **payload}, to=event_room(event_id),
-                      namespace=NAMESPACE)
+        if self.shared:
+            version = self.versions.publish(event_id, name, payload)
+        else:
+            version = self.versions.next(event_id)
+            socketio.emit(name, {"event_id": event_id, "version": version, **payload}, to=event_room(event_id),
+                          namespace=NAMESPACE)
+        metrics.broadcast_sent(name)
         return version
+
+    def _start_loop(self) -> None:
+        """Start the coalescing loop once (call with self._lock held)."""
+        if self._task is None and not self._stopped:
+            self._task = socketio.start_background_task(self._loop)
+
+    def _flush_shared(self, kind: str, body_of) -> int:
+        """Several workers: the lease holder reads the forums marked in Redis and publishes their bodies."""
+        with self._lock:
+            (self._dirty if kind == "tally" else self._quiz_dirty).clear()
+        if not self.versions.lead():
+            return 0
+        dirty = self.versions.marked(kind)
+        if not dirty:
+            return 0
+        from app.events.models import Event
+
+        sent = 0
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    event = db.session.get(Event, event_id)
+                    body = body_of(event) if event is not None else None
+                    if body is not None:
+                        version = self.versions.publish(event_id, kind, body, coalesce=kind, leased=True)
+                        if version == -1:  # the lease lapsed meanwhile: the next holder sends it
+                            break
+                    self.versions.clear(kind, event_id, dirty[event_id])
+                    db.session.rollback()  # the next forum (and the next round) read fresh data
+                    if body is not None and version:
+                        metrics.broadcast_sent(kind)
+                        sent += 1
+            finally:
+                db.session.remove()
+        return sent
 
     # -- tallies --------------------------------------------------------------------------
     def mark_tally(self, event_id: int) -> None:
+        if self.shared:
+            self.versions.mark("tally", event_id)
         with self._lock:
             self._dirty.add(event_id)
-            if self._task is None and not self._stopped:
-                self._task = socketio.start_background_task(self._loop)
+            self._start_loop()
 
     def flush_tallies(self) -> int:
         """Send a tally for each forum whose ranking changed since the last one; return how many."""
+        if self.shared:
+            from app.voting.services import compute_results
+
+            return self._flush_shared("tally", compute_results)
         with self._lock:
             dirty, self._dirty = self._dirty, set()
         sent = 0
@@ -128,13 +256,18 @@ class LiveHub:
 
     # -- quiz answer counts (coalesced like tallies) ----------------------------------------
     def mark_quiz(self, event_id: int) -> None:
+        if self.shared:
+            self.versions.mark("quiz", event_id)
         with self._lock:
             self._quiz_dirty.add(event_id)
-            if self._task is None and not self._stopped:
-                self._task = socketio.start_background_task(self._loop)
+            self._start_loop()
 
     def flush_quiz(self) -> int:
         """Send the answer counts of each forum whose counts changed since the last message."""
+        if self.shared:
+            from app.quiz.services import live_counts
+
+            return self._flush_shared("quiz", live_counts)
         with self._lock:
             dirty, self._quiz_dirty = self._quiz_dirty, set()
         if not dirty:
@@ -172,6 +305,12 @@ class LiveHub:
     def stop(self) -> None:
         self._stopped = True
 
+    def forget_quiz(self, event_id: int) -> None:
+        """The next quiz counts message of the forum goes out even if the counts are unchanged."""
+        self._last_quiz.pop(event_id, None)
+        if self.shared:
+            self.versions.forget("quiz", event_id)
+
 
 def hub() -> LiveHub:
     return current_app.extensions["barcamp_live"]
@@ -193,7 +332,8 @@ def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
     live = hub()
     live.emit(event_id, "phase", {"phase": phase, "next_phases": next_phases})
     live.mark_tally(event_id)
-    live.flush_tallies()
+    if not live.shared:  # several workers: the lease holder sends it within TALLY_INTERVAL
+        live.flush_tallies()
 
 
 def quiz_answered(event_id: int) -> None:
@@ -204,7 +344,7 @@ def quiz_answered(event_id: int) -> None:
 def quiz_changed(event_id: int, state: dict) -> None:
     """A question opened or closed, or the results are shown: every screen hears it at once."""
     live = hub()
-    live._last_quiz.pop(event_id, None)  # the next counts message goes out even if unchanged
+    live.forget_quiz(event_id)  # the next counts message goes out even if unchanged
     live.emit(event_id, "quiz", {"kind": "state", "state": state})
 
 

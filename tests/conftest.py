@@ -30,6 +30,19 @@ from app.participants.services import join_event
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BARCAMP_TEST_DATABASE_URL")
+#: a Redis database the tests may flush: the app under test then uses it as its message queue
+REDIS_URL = os.environ.get("BARCAMP_TEST_REDIS_URL")
+
+
+def reset_redis() -> None:
+    """Empty the test Redis database (versions, coalescing marks, last bodies)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    client.close()
+
+
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -49,7 +62,9 @@ def reset_postgres() -> None:
 def app(tmp_path):
     if PG_URL:
         reset_postgres()
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path)})
+    if REDIS_URL:
+        reset_redis()
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path), "REDIS_URL": REDIS_URL})
     with app.app_context():
         db.create_all()
     yield app
@@ -191,6 +206,9 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
            "BARCAMP_PUBLIC_URL": f"http://127.0.0.1:{port}", **(extra_env or {})}
     if "BARCAMP_REDIS_URL" not in (extra_env or {}):
         env.pop("BARCAMP_REDIS_URL", None)
+        if REDIS_URL:
+            env["BARCAMP_REDIS_URL"] = REDIS_URL
+            reset_redis()
     if PG_URL:
         reset_postgres()
     barcamp("db", "upgrade", env=env)

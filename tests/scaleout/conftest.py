@@ -25,8 +25,8 @@ from sqlalchemy import create_engine, text
 from tests.conftest import ROOT, barcamp, free_port
 
 NS = "/live"
-CI_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-CI_REDIS_URL = "redis://127.0.0.1:6379/0"
+CI_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # as in .ci/run
+CI_REDIS_URL = "redis://127.0.0.1:6379/15"  # as in .ci/run
 
 
 def scaleout_urls() -> tuple[str, str]:
@@ -72,13 +72,18 @@ class Cluster:
     email: str = "cluster@example.org"
     password: str = "motdepasse-cluster"
 
-    def start_worker(self) -> Worker:
+    def spawn_worker(self) -> Worker:
         port = free_port()
         log = self.workdir / f"worker-{port}.log"
         process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)],
                                    env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-        worker = Worker(port, process, log)
-        deadline = time.monotonic() + 30
+        return Worker(port, process, log)
+
+    def start_worker(self, worker: Worker | None = None) -> Worker:
+        """Start a worker (or wait for one spawned already) until it answers; fail after 60 s."""
+        worker = worker or self.spawn_worker()
+        process, log = worker.process, worker.log
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError("barcamp run exited: " + log.read_text()[-2000:])
@@ -89,7 +94,7 @@ class Cluster:
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         process.kill()
-        raise RuntimeError("barcamp run did not answer within 30 s")
+        raise RuntimeError("barcamp run did not answer within 60 s")
 
     def kill(self, worker: Worker) -> None:
         worker.process.send_signal(signal.SIGKILL)
@@ -127,11 +132,14 @@ def start_cluster(workdir: Path, count: int) -> Cluster:
     cluster = Cluster(env, workdir)
     cluster.barcamp("db", "upgrade")
     cluster.barcamp("organiser", "create", cluster.email, input=cluster.password + "\n")
+    spawned = [cluster.spawn_worker() for _ in range(count)]  # they boot side by side
     try:
-        for _ in range(count):
-            cluster.start_worker()
+        for worker in spawned:
+            cluster.start_worker(worker)
     except Exception:
-        cluster.stop()
+        for worker in spawned:
+            if worker.process.poll() is None:
+                worker.process.kill()
         raise
     return cluster
 
@@ -227,8 +235,12 @@ def live_clients():
         return client
 
     yield _open
-    for client in opened:
-        client.close()
+    # python-socketio's client takes a moment to hang up: close them side by side
+    closers = [threading.Thread(target=client.close) for client in opened]
+    for closer in closers:
+        closer.start()
+    for closer in closers:
+        closer.join(timeout=30)
 
 
 def score(tally: dict) -> dict[int, int]:

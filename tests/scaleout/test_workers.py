@@ -1,6 +1,7 @@
 """Three real workers on PostgreSQL + Redis: messages, tallies and votes across processes."""
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -106,3 +107,50 @@ def samples(text: str) -> dict[str, float]:
     """Prometheus text format as {"name{labels}": value}."""
     return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
             if line and not line.startswith("#")}
+
+
+def test_worker_killed_mid_burst_loses_no_acknowledged_vote_and_its_clients_resync_elsewhere(cluster, live_clients):
+    doomed = cluster.start_worker()
+    survivor, watcher_worker = cluster.workers[0], cluster.workers[1]
+    forum = Forum(cluster, voting={"mode": "dots", "dots": 3, "max_per_proposal": 2}, topics=4)
+    projector = live_clients(watcher_worker, forum.projector_token, forum.id)
+    voters = [forum.join() for _ in range(12)]
+    clients = [live_clients(doomed, voter["token"], forum.id) for voter in voters]
+    acked: list[tuple[int, int, int]] = []  # (participant, topic, value) acknowledged
+    lock = threading.Lock()
+
+    def burst(index: int):
+        # three different topics at 1 dot each: no vote overrides another, so every ack must stay
+        for step in range(3):
+            topic = forum.topics[(index + step) % 4]
+            try:
+                ack = clients[index].call("vote", {"proposal_id": topic, "value": 1}, timeout=5)
+            except Exception:  # noqa: BLE001 - the worker died under this call: not acknowledged
+                return
+            if ack.get("ok"):
+                with lock:
+                    acked.append((voters[index]["participant_id"], topic, 1))
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=burst, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    wait_for(lambda: len(acked) >= 6, timeout=20)
+    cluster.kill(doomed)
+    cluster.workers.remove(doomed)
+    for thread in threads:
+        thread.join(timeout=30)
+
+    stored = set(cluster.db("SELECT participant_id, proposal_id, value FROM ballots WHERE event_id = :e", e=forum.id))
+    assert set(acked) <= stored  # no acknowledged vote lost
+    # the phones reconnect to another worker: their snapshot holds every vote the database has
+    for voter in voters:
+        again = live_clients(survivor, voter["token"], forum.id)
+        mine = {(voter["participant_id"], int(topic), value) for topic, value in again.state["me"]["votes"].items()}
+        assert mine == {row for row in stored if row[0] == voter["participant_id"]}
+        assert again.state["me"]["remaining"] == 3 - len(mine)
+    # and the projector on a third worker converges on the database's totals
+    totals = {topic: sum(v for _p, t, v in stored if t == topic) for topic in forum.topics}
+    if stored:
+        wait_for(lambda: projector.named("tally") and score(projector.named("tally")[-1]) == totals, timeout=10)
+    assert score(forum.results()) == totals
