@@ -37,12 +37,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ProfileEn(_Strict):
+    """English version of a profile (optional `en:` key next to the French)."""
+
+    name: Text
+    description: Text
+    example: Text
+    attention: Text
+
+
 class Profile(_Strict):
     symbol: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4)]
     name: Text
     description: Text
     example: Text
     attention: Text
+    en: ProfileEn | None = None
 
 
 class Answer(_Strict):
@@ -51,8 +61,16 @@ class Answer(_Strict):
     profile: str | None = None
 
 
+class QuestionEn(_Strict):
+    """English version of a question: its text and its answers' texts, in the same order."""
+
+    text: Text
+    answers: list[Text]
+
+
 class Question(_Strict):
     text: Text
+    en: QuestionEn | None = None
     answers: list[Answer] = Field(min_length=2, max_length=6)
     #: scored quizzes: index of the right answer and the points it earns
     correct: int | None = None
@@ -64,8 +82,16 @@ class SpeedBonus(_Strict):
     window_seconds: float = Field(gt=0, le=600)
 
 
+class QuizEn(_Strict):
+    title: Text
+    intro: str = ""
+    credit: str = ""
+    note: str = ""
+
+
 class Quiz(_Strict):
     slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+    en: QuizEn | None = None
     kind: QuizKind
     title: Text
     intro: str = ""
@@ -85,6 +111,9 @@ class Quiz(_Strict):
                 raise _FieldError("profiles", "two profiles share a symbol")
         for qi, question in enumerate(self.questions):
             where = f"questions[{qi}]"
+            if question.en is not None and len(question.en.answers) != len(question.answers):
+                raise _FieldError(f"{where}.en.answers", f"{len(question.en.answers)} English answers for "
+                                                         f"{len(question.answers)} French ones")
             if self.kind == QuizKind.SCORED:
                 if question.correct is None:
                     raise _FieldError(f"{where}.correct", "missing: a scored question needs its right answer")
@@ -110,6 +139,23 @@ class Quiz(_Strict):
     def profile(self, symbol: str) -> Profile:
         return next(p for p in self.profiles if p.symbol == symbol)
 
+    def localized(self, locale: str) -> Quiz:
+        """This quiz with its English texts (`en:` keys) when locale is "en" and they exist."""
+        if locale != "en":
+            return self
+        profiles = [p.model_copy(update=p.en.model_dump()) if p.en else p for p in self.profiles]
+        questions = []
+        for q in self.questions:
+            if q.en is None:
+                questions.append(q)
+                continue
+            answers = [a.model_copy(update={"text": text}) for a, text in zip(q.answers, q.en.answers)]
+            questions.append(q.model_copy(update={"text": q.en.text, "answers": answers}))
+        update = {"profiles": profiles, "questions": questions}
+        if self.en is not None:
+            update.update({k: v for k, v in self.en.model_dump().items() if v})
+        return self.model_copy(update=update)
+
     def public(self) -> dict:
         """The quiz as screens see it (scored quizzes keep their right answers to themselves)."""
         return {
@@ -119,7 +165,7 @@ class Quiz(_Strict):
             "intro": self.intro,
             "credit": self.credit,
             "note": self.note,
-            "profiles": [p.model_dump() for p in self.profiles],
+            "profiles": [p.model_dump(exclude={"en"}) for p in self.profiles],
             "questions": [
                 {
                     "index": i,
@@ -192,11 +238,24 @@ def load_quizzes(directory: Path | None = None, *, reload: bool = False) -> dict
         return _cache[directory]
 
 
+def _locale() -> str:
+    from flask import has_request_context
+
+    if not has_request_context():  # socket broadcasts and CLI: the source language
+        return "fr"
+    from flask_babel import get_locale
+
+    return str(get_locale() or "fr")
+
+
 def get_quiz(slug: str) -> Quiz | None:
-    return load_quizzes().get(slug)
+    """The quiz in the request's language (English texts from `en:` keys when they exist)."""
+    quiz = load_quizzes().get(slug)
+    return quiz.localized(_locale()) if quiz else None
 
 
 def quiz_choices() -> list[tuple[str, str]]:
     """(slug, title) of every available quiz, the default first."""
     quizzes = load_quizzes()
-    return sorted(((s, q.title) for s, q in quizzes.items()), key=lambda c: (c[0] != DEFAULT_QUIZ, c[1]))
+    return sorted(((s, q.localized(_locale()).title) for s, q in quizzes.items()),
+                  key=lambda c: (c[0] != DEFAULT_QUIZ, c[1]))

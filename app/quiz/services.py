@@ -242,7 +242,7 @@ def profile_of(quiz: Quiz, answers: dict[int, int]) -> dict | None:
         "symbols": symbols,
         "mixed": len(symbols) > 1,
         "counts": {s: counts.get(s, 0) for s in quiz.symbols},
-        "profiles": [quiz.profile(s).model_dump() for s in symbols],
+        "profiles": [quiz.profile(s).model_dump(exclude={"en"}) for s in symbols],
     }
 
 

@@ -1,9 +1,9 @@
 """The interface's languages: the switch (a cookie), and the catalogue workflow.
 
 French is the source language (msgids); app/translations/en/LC_MESSAGES/messages.po holds English.
-The compiled messages.mo is committed next to it, so a plain `pip install -e .` (or a wheel, see
-package-data in pyproject.toml) serves English with no build step; tests/i18n/test_catalogue.py
-fails when the .mo is older than the .po, or when any message is missing, untranslated or fuzzy.
+The compiled messages.mo is committed next to it, so a plain `pip install -e .` from a clean clone
+serves English with no build step; tests/i18n/test_catalogue.py fails when the .mo differs from
+the .po, or when any message is missing, untranslated or fuzzy.
 
     barcamp translations update    # extract every marked string, merge into the .po, list what lacks English
     barcamp translations compile   # .po -> .mo (after translating)
@@ -24,6 +24,8 @@ from babel.messages.pofile import read_po, write_po
 from flask import redirect, request, url_for
 from flask.cli import AppGroup
 
+from flask_babel import lazy_gettext as _l
+
 from app.resources import bp
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -39,12 +41,45 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 METHOD_MAP = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def po_path(locale: str) -> Path:
-    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+def po_path(locale: str, translations: Path = TRANSLATIONS) -> Path:
+    return translations / locale / "LC_MESSAGES" / "messages.po"
 
 
-def mo_path(locale: str) -> Path:
-    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.mo"
+def mo_path(locale: str, translations: Path = TRANSLATIONS) -> Path:
+    return translations / locale / "LC_MESSAGES" / "messages.mo"
+
+
+#: strings the JavaScript modules build themselves, by key; base.html passes them in the page's
+#: language (<meta name="barcamp-i18n">); a module reads them with its own fallback (static/js/quiz.js `t`)
+JS_MESSAGES = {
+    "quiz.time_left": _l("Temps restant : %(n)s s"),
+    "quiz.question_of": _l("Question %(n)s sur %(total)s"),
+    "quiz.closed_wait": _l("Question close. En attente de la suivante…"),
+    "quiz.score": _l("Votre score : %(n)s points"),
+    "quiz.not_answered": _l("Vous n'avez pas encore répondu."),
+    "quiz.mixed": _l("Votre profil est mixte"),
+    "quiz.style": _l("Votre style d'innovation"),
+    "quiz.majority": _l("Une majorité de « %(name)s »"),
+    "quiz.example": _l("Exemple inspirant :"),
+    "quiz.attention": _l("Points d'attention :"),
+    "quiz.room": _l("La salle"),
+    "quiz.respondents": _l("répondant·es"),
+    "quiz.mixed_bar": _l("Profils mixtes (ex æquo)"),
+    "quiz.first_soon": _l("La première question va s'afficher ici. Gardez cette page ouverte."),
+    "quiz.answers": _l("Réponses :"),
+    "quiz.not_saved": _l("Réponse non enregistrée."),
+    "quiz.lost": _l("Connexion perdue : réponse non enregistrée, réessayez."),
+}
+
+
+def js_messages() -> dict[str, str]:
+    # %(name)s placeholders stay for the JS to fill: gettext without arguments leaves them as they are
+    return {key: str(message) for key, message in JS_MESSAGES.items()}
+
+
+@bp.app_context_processor
+def _i18n_globals():
+    return {"js_messages": js_messages}
 
 
 # -- the switch -------------------------------------------------------------------------------
@@ -90,8 +125,8 @@ def extract() -> Catalog:
     return catalog
 
 
-def _read_po(locale: str) -> Catalog:
-    path = po_path(locale)
+def _read_po(locale: str, translations: Path = TRANSLATIONS) -> Catalog:
+    path = po_path(locale, translations)
     if not path.exists():
         return Catalog(locale=locale, project="barcamp")
     with path.open("rb") as fh:
@@ -152,10 +187,10 @@ def _translated(message) -> bool:
     return bool(message.string)
 
 
-def check(locale: str = "en") -> CheckReport:
+def check(locale: str = "en", translations: Path = TRANSLATIONS) -> CheckReport:
     """Compare the extracted strings with the catalogue and the compiled .mo."""
     report = CheckReport()
-    catalog = _read_po(locale)
+    catalog = _read_po(locale, translations)
     for message in extract():
         if not message.id:
             continue
@@ -168,14 +203,17 @@ def check(locale: str = "en") -> CheckReport:
             report.fuzzy.append(name)
         elif not _translated(entry):
             report.untranslated.append(name)
-    path = mo_path(locale)
+    path = mo_path(locale, translations)
     if not path.exists():
         report.stale_mo = True
     else:
         with path.open("rb") as fh:
             compiled = read_mo(fh)
-        expected = {m.id: m.string for m in catalog if m.id and not m.fuzzy and _translated(m)}
-        actual = {m.id: m.string for m in compiled if m.id}
+        def _t(value):
+            return tuple(value) if isinstance(value, list | tuple) else value
+
+        expected = {_t(m.id): _t(m.string) for m in catalog if m.id and not m.fuzzy and _translated(m)}
+        actual = {_t(m.id): _t(m.string) for m in compiled if m.id}
         report.stale_mo = expected != actual
     return report
 

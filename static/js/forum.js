@@ -30,10 +30,18 @@
   var banner = document.querySelector("[data-phase-banner]");
 
   // -- topics --------------------------------------------------------------------------------
+  // The server marks glossary terms in titles and descriptions (app/resources/glossary.py, data-text
+  // holds the plain text): keep that markup while the text is unchanged.
+  function setText(node, text) {
+    if (node.getAttribute("data-text") === text) return;
+    node.removeAttribute("data-text");
+    node.textContent = text;
+  }
+
   function fillTopic(item, p) {
-    item.querySelector("[data-slot=title]").textContent = p.title;
+    setText(item.querySelector("[data-slot=title]"), p.title);
     var description = item.querySelector("[data-slot=description]");
-    description.textContent = p.description || "";
+    setText(description, p.description || "");
     description.hidden = !p.description;
     var theme = item.querySelector("[data-slot=theme]");
     theme.textContent = p.theme || "";

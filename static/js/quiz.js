@@ -20,6 +20,17 @@
   var shown = firstUnanswered();
   var errorText = "";
   var timer = null;
+  // Interface strings in the page's language (app/resources/i18n.py JS_MESSAGES, <meta name="barcamp-i18n">)
+  var I18N = (function () {
+    var meta = document.querySelector('meta[name="barcamp-i18n"]');
+    try { return meta ? JSON.parse(meta.getAttribute("content")) : {}; } catch (e) { return {}; }
+  })();
+
+  function t(key, fallback, vars) {
+    var text = I18N[key] || fallback;
+    Object.keys(vars || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(String(vars[name])); });
+    return text;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -48,13 +59,13 @@
 
   function tick(node) {
     var left = Math.max(0, Math.round((Date.parse(node.getAttribute("data-deadline")) - Date.now()) / 1000));
-    node.textContent = "Temps restant : " + left + " s";
+    node.textContent = t("quiz.time_left", "Temps restant : %(n)s s", { n: left });
   }
 
   function questionView(index) {
     var q = quiz.questions[index];
     var section = el("section", "card quiz-question");
-    section.appendChild(el("p", "eyebrow", "Question " + (index + 1) + " sur " + quiz.questions.length));
+    section.appendChild(el("p", "eyebrow", t("quiz.question_of", "Question %(n)s sur %(total)s", { n: index + 1, total: quiz.questions.length })));
     section.appendChild(el("h1", "quiz-q-text", q.text));
     if (state.deadline && state.status === "open") section.appendChild(countdown());
     var list = el("div", "quiz-answers");
@@ -75,7 +86,7 @@
     });
     section.appendChild(list);
     if (!open && state.mode === "live" && state.status === "closed") {
-      section.appendChild(el("p", "hint", "Question close. En attente de la suivante…"));
+      section.appendChild(el("p", "hint", t("quiz.closed_wait", "Question close. En attente de la suivante…")));
     }
     if (errorText) section.appendChild(el("p", "error-text", errorText)).setAttribute("role", "alert");
     return section;
@@ -102,24 +113,24 @@
     var section = el("section", "card quiz-result");
     section.id = "quiz-result";
     if (quiz.kind === "scored") {
-      section.appendChild(el("h2", null, "Votre score : " + ((me && me.score) || 0) + " points"));
+      section.appendChild(el("h2", null, t("quiz.score", "Votre score : %(n)s points", { n: (me && me.score) || 0 })));
       return section;
     }
     var profile = me && me.profile;
     if (!profile) {
-      section.appendChild(el("h2", null, "Vous n'avez pas encore répondu."));
+      section.appendChild(el("h2", null, t("quiz.not_answered", "Vous n'avez pas encore répondu.")));
       return section;
     }
-    section.appendChild(el("h2", null, profile.mixed ? "Votre profil est mixte" : "Votre style d'innovation"));
+    section.appendChild(el("h2", null, profile.mixed ? t("quiz.mixed", "Votre profil est mixte") : t("quiz.style", "Votre style d'innovation")));
     profile.profiles.forEach(function (p) {
       var article = el("article", "quiz-profile");
       var title = el("h3");
       title.appendChild(el("span", "quiz-symbol", p.symbol)).setAttribute("aria-hidden", "true");
-      title.appendChild(document.createTextNode(" Une majorité de « " + p.name + " »"));
+      title.appendChild(document.createTextNode(" " + t("quiz.majority", "Une majorité de « %(name)s »", { name: p.name })));
       article.appendChild(title);
       article.appendChild(el("p", null, p.description));
-      var ex = el("p"); ex.appendChild(el("strong", null, "Exemple inspirant : ")); ex.appendChild(document.createTextNode(p.example));
-      var att = el("p"); att.appendChild(el("strong", null, "Points d'attention : ")); att.appendChild(document.createTextNode(p.attention));
+      var ex = el("p"); ex.appendChild(el("strong", null, t("quiz.example", "Exemple inspirant :") + " ")); ex.appendChild(document.createTextNode(p.example));
+      var att = el("p"); att.appendChild(el("strong", null, t("quiz.attention", "Points d'attention :") + " ")); att.appendChild(document.createTextNode(p.attention));
       article.appendChild(ex);
       article.appendChild(att);
       section.appendChild(article);
@@ -140,16 +151,16 @@
 
   function roomView(results) {
     var section = el("section", "quiz-room");
-    var title = el("h2", null, "La salle ");
+    var title = el("h2", null, t("quiz.room", "La salle") + " ");
     title.appendChild(el("span", "count", results.respondents));
-    title.appendChild(el("span", "hint", " répondant·es"));
+    title.appendChild(el("span", "hint", " " + t("quiz.respondents", "répondant·es")));
     section.appendChild(title);
     if (results.profiles) {
       var list = el("ul", "quiz-bars");
       quiz.profiles.forEach(function (p) {
         list.appendChild(bar(p.symbol + " " + p.name, results.profiles[p.symbol] || 0, results.respondents));
       });
-      list.appendChild(bar("Profils mixtes (ex æquo)", results.mixed || 0, results.respondents));
+      list.appendChild(bar(t("quiz.mixed_bar", "Profils mixtes (ex æquo)"), results.mixed || 0, results.respondents));
       section.appendChild(list);
     } else {
       var board = el("ol", "quiz-leaderboard");
@@ -183,7 +194,7 @@
     }
     if (state.mode === "live") {
       if (state.question === null || state.question === undefined) {
-        frag.appendChild(notice(quiz.title, "La première question va s'afficher ici. Gardez cette page ouverte."));
+        frag.appendChild(notice(quiz.title, t("quiz.first_soon", "La première question va s'afficher ici. Gardez cette page ouverte.")));
       } else {
         frag.appendChild(questionView(state.question));
       }
@@ -199,7 +210,7 @@
     if (state.mode === "live" && state.status !== "results" && state.question !== null && state.question !== undefined) {
       var q = quiz.questions[state.question];
       var section = el("section", "quiz-proj-question");
-      section.appendChild(el("p", "eyebrow", "Question " + (state.question + 1) + " sur " + quiz.questions.length));
+      section.appendChild(el("p", "eyebrow", t("quiz.question_of", "Question %(n)s sur %(total)s", { n: state.question + 1, total: quiz.questions.length })));
       section.appendChild(el("h2", "quiz-q-text", q.text));
       if (state.deadline && state.status === "open") section.appendChild(countdown());
       var list = el("ol", "quiz-proj-answers");
@@ -215,7 +226,7 @@
         }
       });
       section.appendChild(list);
-      var count = el("p", "quiz-proj-count", "Réponses : ");
+      var count = el("p", "quiz-proj-count", t("quiz.answers", "Réponses :") + " ");
       count.appendChild(el("span", null, state.counts ? total : (state.answered || 0)));
       section.appendChild(count);
       frag.appendChild(section);
@@ -248,7 +259,7 @@
         errorText = "";
         if (state.mode === "self_paced") shown = firstUnanswered(question);
       } else {
-        errorText = (ack && ack.error && ack.error.message) || "Réponse non enregistrée.";
+        errorText = (ack && ack.error && ack.error.message) || t("quiz.not_saved", "Réponse non enregistrée.");
       }
       render();
       if (state.mode === "self_paced" && shown === null) {
@@ -256,7 +267,7 @@
         if (result) result.scrollIntoView();
       }
     }, function () {
-      errorText = "Connexion perdue : réponse non enregistrée, réessayez.";
+      errorText = t("quiz.lost", "Connexion perdue : réponse non enregistrée, réessayez.");
       render();
     });
   }
