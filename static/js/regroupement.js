@@ -74,7 +74,7 @@
     return b.getAttribute("data-theme");
   }).filter(Boolean);
   var current = "";
-  var arranging = false;
+  var observer = null;
 
   var themeOf = function (item) {
     var slot = item.querySelector("[data-slot=theme]");
@@ -82,7 +82,6 @@
   };
 
   var arrange = function () {
-    arranging = true;
     Array.prototype.forEach.call(topics.querySelectorAll("[data-theme-heading]"), function (h) { h.remove(); });
     var items = Array.prototype.slice.call(topics.querySelectorAll("[data-proposal-id]"));
     var groups = {};
@@ -103,7 +102,8 @@
       }
       members.forEach(function (item) { topics.appendChild(item); });
     });
-    arranging = false;
+    // our own moves are mutations too: drop them, or the observer would call us forever
+    if (observer) observer.takeRecords();
   };
 
   filter.addEventListener("click", function (e) {
@@ -118,7 +118,13 @@
 
   // Topics arrive live (forum.js appends them): put each under its theme.
   if (window.MutationObserver) {
-    new MutationObserver(function () { if (!arranging) arrange(); }).observe(topics, { childList: true });
+    observer = new MutationObserver(function (records) {
+      var added = records.some(function (r) {
+        return Array.prototype.some.call(r.addedNodes, function (n) { return n.nodeType === 1 && n.hasAttribute("data-proposal-id"); });
+      });
+      if (added) arrange();
+    });
+    observer.observe(topics, { childList: true });
   }
   arrange();
 })();
