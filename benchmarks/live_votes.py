@@ -2,6 +2,14 @@
 
     python benchmarks/live_votes.py --participants 1000 [--seconds 10] [--processes 3]
                                     [--database-url URL] [--json]
+    python benchmarks/live_votes.py --participants 1000 --workers 3 \
+        --database-url postgresql+psycopg://… --redis-url redis://127.0.0.1:6379/5
+
+With --workers N (and --redis-url), N `barcamp run` processes share the database and Redis (the
+Socket.IO message queue): participant i talks to worker i mod N, the projector to the last worker,
+so every tally it sees crossed the queue. The figures then add each worker's RSS and the Redis
+commands and PUBLISHes per acknowledged vote (from INFO commandstats; the Redis database should be
+a throw-away one: it is flushed first).
 
 What it does, all on 127.0.0.1:
 1. migrates a fresh SQLite database in a temporary folder (or the --database-url one, which it
@@ -88,7 +96,7 @@ def plan_votes(rng: random.Random, proposal_ids: list[int]) -> list[tuple[int, i
 
 
 # -- the client processes ----------------------------------------------------------------------
-async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
+async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
     import aiohttp
     import socketio
 
@@ -98,6 +106,8 @@ async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, 
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     participants: list[dict] = []
+    urls = [urls] if isinstance(urls, str) else urls
+    url = urls[0]
 
     # 1. join with the code (bounded concurrency, like people scanning the QR code)
     timeout = aiohttp.ClientTimeout(total=60)
@@ -110,7 +120,8 @@ async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, 
                     body = await r.json()
                     if r.status != 201:
                         raise RuntimeError(f"join refused: {r.status} {body}")
-                    participants.append({"token": body["token"], "id": body["participant_id"]})
+                    participants.append({"token": body["token"], "id": body["participant_id"],
+                                         "url": urls[(seed + i) % len(urls)]})
 
         await asyncio.gather(*(join_one(i) for i in range(count)))
 
@@ -121,7 +132,7 @@ async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, 
         async with gate:
             client = socketio.AsyncClient(reconnection=False, request_timeout=30)
             p["client"] = client
-            await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
+            await client.connect(p["url"], namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
                                  wait_timeout=30)
             ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
             if not ack.get("ok"):
@@ -157,10 +168,10 @@ async def _worker_main(url, code, event_id, proposal_ids, count, seed, seconds, 
     await asyncio.gather(*(p["client"].disconnect() for p in participants), return_exceptions=True)
 
 
-def worker(url, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
+def worker(urls, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
     raise_open_file_limit()
     try:
-        asyncio.run(_worker_main(url, code, event_id, proposal_ids, count, seed, seconds, conn))
+        asyncio.run(_worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn))
     except Exception as exc:  # noqa: BLE001 - report it to the main process instead of hanging it
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -233,7 +244,8 @@ class PeakRss:
 
 
 # -- the forum ---------------------------------------------------------------------------------
-def start_server(workdir: Path, database_url: str | None, participants: int) -> tuple[subprocess.Popen, str, dict]:
+def start_server(workdir: Path, database_url: str | None, participants: int,
+                 redis_url: str | None = None) -> tuple[subprocess.Popen, str, dict]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -245,24 +257,48 @@ def start_server(workdir: Path, database_url: str | None, participants: int) -> 
         "BARCAMP_JOIN_RATE_LIMIT": f"{max(600, participants * 2)} per minute",
     }
     env.pop("BARCAMP_REDIS_URL", None)
+    if redis_url:
+        import redis
+
+        env["BARCAMP_REDIS_URL"] = redis_url
+        redis.Redis.from_url(redis_url).flushdb()
     if database_url:
         _empty_database(database_url)
     barcamp("db", "upgrade", env=env)
     barcamp("organiser", "create", EMAIL, env=env, stdin=PASSWORD + "\n")
-    log = open(workdir / "server.log", "w")
+    server = start_worker(workdir, env, port, "server.log")
+    return server, url, env
+
+
+def start_worker(workdir: Path, env: dict, port: int, log_name: str) -> subprocess.Popen:
+    """Start one `barcamp run` on `port` and wait until it answers."""
+    url = f"http://127.0.0.1:{port}"
+    log = open(workdir / log_name, "w")
     server = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError("barcamp run exited: " + (workdir / "server.log").read_text()[-2000:])
+            raise RuntimeError("barcamp run exited: " + (workdir / log_name).read_text()[-2000:])
         try:
-            requests.get(url + "/api/v1/openapi.json", timeout=1)
-            return server, url, env
-        except requests.ConnectionError:
+            requests.get(url + "/api/v1/openapi.json", timeout=5)
+            return server
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     server.kill()
     raise RuntimeError("barcamp run did not answer within 30 s")
+
+
+def redis_command_counts(redis_url: str | None) -> dict[str, int]:
+    """Calls per command since the Redis server started (INFO commandstats), and the total."""
+    if not redis_url:
+        return {}
+    import redis
+
+    stats = redis.Redis.from_url(redis_url).info("commandstats")
+    counts = {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
+    counts["total"] = sum(counts.values())
+    return counts
 
 
 def _empty_database(database_url: str) -> None:
@@ -323,7 +359,7 @@ def wait_for_quiet(limit: float) -> float:
 
 
 def run(participants: int, seconds: float, processes: int, database_url: str | None, nice: int = 0,
-        quiet_wait: float = 0) -> dict:
+        quiet_wait: float = 0, workers: int = 1, redis_url: str | None = None) -> dict:
     raise_open_file_limit()
     busy_before = wait_for_quiet(quiet_wait) if quiet_wait else psutil.cpu_percent(interval=1)
     if nice:
@@ -331,11 +367,18 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         os.setpriority(os.PRIO_PROCESS, 0, nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-bench-"))
     server = None
+    more: list[subprocess.Popen] = []  # workers 2..N
     try:
-        server, url, env = start_server(workdir, database_url, participants)
+        server, url, env = start_server(workdir, database_url, participants, redis_url)
+        urls = [url]
+        for n in range(2, workers + 1):
+            port = free_port()
+            more.append(start_worker(workdir, env, port, f"server-{n}.log"))
+            urls.append(f"http://127.0.0.1:{port}")
         print(f"server pid {server.pid} at {url} (attach py-spy to profile it)", file=sys.stderr, flush=True)
         forum = create_forum(url)
         rss = PeakRss(server.pid)
+        more_rss = [PeakRss(proc.pid) for proc in more]
 
         # join and connect everyone, spread over the client processes
         context = mp.get_context("spawn")
@@ -345,7 +388,8 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         for i, share in enumerate(shares):
             parent, child = context.Pipe()
             proc = context.Process(target=worker, daemon=True, args=(
-                url, forum["code"], forum["id"], forum["proposal_ids"], share, 1000 + i, seconds, child))
+                urls if len(urls) > 1 else url, forum["code"], forum["id"], forum["proposal_ids"], share, 1000 + i,
+                seconds, child))
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -361,13 +405,17 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         connected = sum(receive(pipe, 300)[1] for pipe in pipes)
         setup_seconds = time.monotonic() - setup_started
 
-        projector = Projector(url, forum["projector_token"], forum["id"])
+        projector = Projector(urls[-1], forum["projector_token"], forum["id"])
         projector.thread.start()
         if not projector.ready.wait(30) or projector.error:
             raise RuntimeError(f"projector did not connect: {projector.error}")
 
         server_process = psutil.Process(server.pid)
         rss_connected = server_process.memory_info().rss
+        more_processes = [psutil.Process(proc.pid) for proc in more]
+        more_rss_connected = [proc.memory_info().rss for proc in more_processes]
+        more_cpu_before = [sum(proc.cpu_times()[:2]) for proc in more_processes]
+        redis_before = redis_command_counts(redis_url)
         load_before = os.getloadavg()[0]
         cpu_before, wall_before = sum(server_process.cpu_times()[:2]), time.monotonic()
         client_processes = [psutil.Process(proc.pid) for proc in children]
@@ -383,6 +431,8 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
 
         voting_wall = time.monotonic() - wall_before
         server_cpu = (sum(server_process.cpu_times()[:2]) - cpu_before) / voting_wall
+        more_cpu = [(sum(proc.cpu_times()[:2]) - before) / voting_wall
+                    for proc, before in zip(more_processes, more_cpu_before)]
         clients_cpu = (sum(sum(c.cpu_times()[:2]) for c in client_processes) - clients_cpu_before) / voting_wall
         acked = [v for v in votes if v[3]]
         expected_total = sum(v[2] for v in acked)
@@ -396,6 +446,8 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             time.sleep(0.02)
         projector.done.set()
         peak_rss = rss.stop()
+        more_peak_rss = [sampler.stop() for sampler in more_rss]
+        redis_after = redis_command_counts(redis_url)
         for pipe in pipes:
             pipe.send("stop")
 
@@ -448,6 +500,20 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             "cpu_busy_percent_before_start": busy_before,
             "errors": errors,
         }
+        if workers > 1 or redis_url:
+            acked_votes = max(1, len(acked))
+            figures.update({
+                "workers": workers,
+                "worker_rss_connected_mb": [round(v / 2**20, 1) for v in [rss_connected, *more_rss_connected]],
+                "worker_rss_peak_mb": [round(v / 2**20, 1) for v in [peak_rss, *more_peak_rss]],
+                "worker_cpu_percent_voting": [round(v * 100) for v in [server_cpu, *more_cpu]],
+                # the whole Redis server's counts (other users of it add to them)
+                "redis_commands_per_vote": round(
+                    (redis_after.get("total", 0) - redis_before.get("total", 0)) / acked_votes, 2),
+                # PUBLISH calls, those made by our Lua scripts included; each reaches every worker
+                "redis_publishes_per_vote": round(
+                    (redis_after.get("publish", 0) - redis_before.get("publish", 0)) / acked_votes, 3),
+            })
         for proc in children:
             proc.join(timeout=30)
             if proc.is_alive():
@@ -459,6 +525,13 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             print("server log (end):\n" + log.read_text()[-3000:], file=sys.stderr)
         raise
     finally:
+        for proc in more:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
         if server is not None and server.poll() is None:
             server.terminate()
             try:
@@ -475,14 +548,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="voting window")
     parser.add_argument("--processes", type=int, default=3, help="client processes")
     parser.add_argument("--database-url", default=None, help="a throw-away database (emptied first)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="barcamp run processes (more than one needs --redis-url and a PostgreSQL --database-url)")
+    parser.add_argument("--redis-url", default=None, help="a throw-away Redis database (flushed first)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     parser.add_argument("--quiet-wait", type=float, default=0,
                         help="first wait up to this many seconds for the CPUs to be mostly idle")
     parser.add_argument("--nice", type=int, default=0,
                         help="run server and clients at this niceness (negative needs root): a shared machine")
     args = parser.parse_args()
+    if args.workers > 1 and not (args.redis_url and args.database_url):
+        parser.error("--workers > 1 needs --redis-url and --database-url (PostgreSQL)")
     figures = run(args.participants, args.seconds, max(1, args.processes), args.database_url, args.nice,
-                  args.quiet_wait)
+                  args.quiet_wait, max(1, args.workers), args.redis_url)
     labels = [
         ("participants", "participants (connected)", lambda f: f"{f['participants']} ({f['connected']})"),
         ("votes_acknowledged", "votes acknowledged", None),
@@ -509,6 +587,13 @@ def main() -> None:
           f"{figures['seconds']:g} s window, {os.cpu_count()} CPUs")
     for key, label, fmt in labels:
         print(f"  {label:<42} {fmt(figures) if fmt else figures[key]}")
+    if "workers" in figures:
+        print(f"  {'workers: RSS connected / peak (MB)':<42} "
+              + ", ".join(f"{c} / {p}" for c, p in zip(figures["worker_rss_connected_mb"], figures["worker_rss_peak_mb"])))
+        print(f"  {'workers: CPU during voting (% of one core)':<42} "
+              + ", ".join(str(c) for c in figures["worker_cpu_percent_voting"]))
+        print(f"  {'Redis commands / publishes per acked vote':<42} "
+              f"{figures['redis_commands_per_vote']} / {figures['redis_publishes_per_vote']}")
     if figures["errors"]:
         print("  first errors:", *figures["errors"], sep="\n    ")
     if args.json:
