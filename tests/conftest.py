@@ -43,8 +43,6 @@ def reset_redis() -> None:
     client.close()
 
 
-
-
 def _database_url(tmp_path: Path) -> str:
     return PG_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
@@ -64,7 +62,9 @@ def app(tmp_path):
         reset_postgres()
     if REDIS_URL:
         reset_redis()
-    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path), "REDIS_URL": REDIS_URL})
+    # No message queue here even with BARCAMP_TEST_REDIS_URL: Flask-SocketIO's test client refuses
+    # one. The real `barcamp run` servers (start_server, browser tests, tests/scaleout) use Redis.
+    app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path)})
     with app.app_context():
         db.create_all()
     yield app
