@@ -56,10 +56,11 @@ def test_set_phase_walks_the_state_machine(client, make_event):
     headers = event["organiser"]["headers"]
 
     phases = [client.put(f"/api/v1/events/{event['id']}/phase", json={"phase": p}, headers=headers)
-              for p in ("proposals", "voting", "closed")]
+              for p in ("proposals", "voting", "closed", "workshops")]
 
     assert [(r.status_code, r.get_json()["phase"]) for r in phases] == [
-        (200, "proposals"), (200, "voting"), (200, "closed")]
+        (200, "proposals"), (200, "voting"), (200, "closed"), (200, "workshops")]
+    assert phases[-2].get_json()["next_phases"] == ["workshops"]
     assert phases[-1].get_json()["next_phases"] == []
 
 
