@@ -5,7 +5,10 @@ popularity so that some topics share many voters), then times `auto_schedule` en
 the ranking and the ballots, the greedy baseline, the optimiser, writing the grid. Prints the time
 and the objective of both the scheduler and the baseline.
 
-    .venv/bin/python benchmarks/schedule.py [--topics 60] [--rooms 6] [--slots 5] [--voters 2000]
+    .venv/bin/python benchmarks/schedule.py [--topics 60] [--rooms 6] [--slots 5] [--voters 2000] [--cpsat 10]
+
+--cpsat N also solves the same slot assignment exactly with OR-Tools CP-SAT (if installed; it is not
+a dependency of barcamp) for at most N seconds, to see how far the annealing is from the optimum.
 """
 from __future__ import annotations
 
@@ -70,6 +73,55 @@ def build(args, rng: random.Random) -> int:
     return event.id
 
 
+def cpsat(problem: scheduler.Problem, seconds: float, hint: dict[int, tuple[int, int]]) -> dict:
+    """Maximise the voters who can attend all their top choices, exactly (CP-SAT), for comparison."""
+    from collections import Counter
+
+    from ortools.sat.python import cp_model
+
+    topics, _ = scheduler.select_topics(problem)
+    ids = {t.id for t in topics}
+    slots = list(range(len(problem.slots)))
+    slot_index = {s: i for i, s in enumerate(problem.slots)}
+    model = cp_model.CpModel()
+    x = {(t.id, s): model.new_bool_var(f"x{t.id}_{s}") for t in topics for s in slots}
+    for t in topics:
+        model.add_exactly_one(x[t.id, s] for s in slots)
+        if t.locked:
+            model.add(x[t.id, slot_index[t.locked[0]]] == 1)
+        model.add_hint(x[t.id, slot_index[hint[t.id][0]]], 1)
+    for s in slots:
+        model.add(sum(x[t.id, s] for t in topics) <= len(problem.rooms))
+    by_person: dict[int, list[int]] = {}
+    for t in topics:
+        for p in t.persons:
+            by_person.setdefault(p, []).append(t.id)
+    for tids in by_person.values():
+        if len(tids) > 1:
+            for s in slots:
+                model.add(sum(x[t, s] for t in tids) <= 1)
+    groups = Counter(tuple(sorted(t for t in set(c) if t in ids)) for c in problem.choices.values())
+    objective, always = [], 0
+    for group, weight in groups.items():
+        if len(group) < 2:
+            always += weight if group else 0
+            continue
+        y = model.new_bool_var("")
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                for s in slots:
+                    model.add(x[a, s] + x[b, s] + y <= 2)
+        objective.append(weight * y)
+    model.maximize(sum(objective))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    t0 = time.perf_counter()
+    status = solver.solve(model)
+    return {"time": time.perf_counter() - t0, "status": solver.status_name(status),
+            "satisfied": always + int(solver.objective_value), "bound": always + int(solver.best_objective_bound)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topics", type=int, default=60)
@@ -77,6 +129,7 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=5)
     parser.add_argument("--voters", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--cpsat", type=float, default=0, help="also run OR-Tools CP-SAT for at most N seconds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
@@ -95,6 +148,10 @@ def main() -> None:
             with write_transaction():
                 figures = auto_schedule(event)
             t3 = time.perf_counter()
+            exact = None
+            if args.cpsat:
+                ours = scheduler.optimise(problem, seed=event.id)
+                exact = cpsat(problem, args.cpsat, ours.placement)
             app.extensions["barcamp_live"].stop()
     print(f"{args.topics} topics, {args.rooms} rooms × {args.slots} slots, {args.voters} voters "
           f"({sum(len(c) for c in problem.choices.values())} top choices)")
@@ -108,6 +165,9 @@ def main() -> None:
               f"{f['attendable_choices']}/{f['top_choices']} top choices attendable, "
               f"{f['person_conflicts']} proposer conflicts"
               + (f", {f['iterations']} annealing steps" if "iterations" in f else ""))
+    if exact:
+        print(f"CP-SAT   : {exact['satisfied']} voters (bound {exact['bound']}, {exact['status']}) in "
+              f"{exact['time']:.2f} s, started from the optimiser's grid")
     assert base.figures == figures["baseline"]
 
 
