@@ -80,3 +80,17 @@ def test_projector_shows_the_board_with_the_forums_secret(client, board):
     assert page.status_code == 200
     assert "Le parcours du combattant" in page.get_data(as_text=True)
     assert wrong.status_code == 404
+
+
+def test_organiser_board_page_has_facilitator_rights_and_other_organisers_are_refused(client, board, make_organiser):
+    event, wid = board["event"], board["workshop"]["id"]
+    login(client, event["organiser"])
+
+    page = client.get(f"/organiser/events/{event['id']}/workshops/{wid}").get_data(as_text=True)
+    other = client.application.test_client()
+    login(other, make_organiser())
+    refused = other.get(f"/organiser/events/{event['id']}/workshops/{wid}")
+
+    assert "Vous animez ce tableau" in page
+    assert 'data-live-token="o_' in page
+    assert refused.status_code == 403
