@@ -360,8 +360,10 @@
       }
       setStatus("live");
       if (ack.board.me) me = ack.board.me;
-      version = null;  // a fresh snapshot after a (re)connection wins
+      // a board message newer than this snapshot may already have arrived: the usual rule keeps it
+      // (versions only grow, across server restarts too)
       applyBoard(ack.board, ack.board.version);
+      render();
     });
   }
 
