@@ -37,12 +37,17 @@ def entry_out(item: LibraryEntry, locale: str = "fr") -> dict:
     }
 
 
-def forum_resource_out(resource: ForumResource) -> dict:
+_FORUM_COLUMNS = ("id", "title", "author", "source", "date", "url", "summary")
+
+
+def forum_resource_out(resource, section_title: str | None = None) -> dict:
+    """A forum resource (a ForumResource or a row of its columns) in the library's shape."""
     return {
-        "id": resource.key, "title": resource.title, "author": resource.author or None,
+        "id": f"{FORUM_KEY_PREFIX}{resource.id}", "title": resource.title, "author": resource.author or None,
         "source": resource.source or None, "date": resource.date or None, "year": year_of(resource.date or None),
         "pages": None, "summary": resource.summary, "url": resource.url or None, "other_urls": [],
-        "section": FORUM_SECTION, "section_title": _("Ressources du forum"), "credit": "", "forum": True,
+        "section": FORUM_SECTION, "section_title": section_title or _("Ressources du forum"), "credit": "",
+        "forum": True,
     }
 
 
@@ -70,10 +75,14 @@ def search_resources(q: str = "", section: str | None = None, year: int | None =
     words = _words(q)
     found: list[dict] = []
     if event_id is not None and section in (None, "", FORUM_SECTION):
-        for resource in forum_resources(event_id):
-            haystack = fold(" ".join((resource.title, resource.summary, resource.author, resource.source)))
-            if all(w in haystack for w in words) and (year is None or year_of(resource.date or None) == year):
-                found.append(forum_resource_out(resource))
+        # plain rows, not ORM objects: a forum may hold many resources and this runs per keystroke
+        rows = db.session.execute(select(*(getattr(ForumResource, c) for c in _FORUM_COLUMNS))
+                                  .where(ForumResource.event_id == event_id).order_by(ForumResource.id))
+        section_title = _("Ressources du forum")
+        for row in rows:
+            haystack = fold(f"{row.title} {row.summary} {row.author} {row.source}")
+            if all(w in haystack for w in words) and (year is None or year_of(row.date or None) == year):
+                found.append(forum_resource_out(row, section_title))
     if section == FORUM_SECTION:
         return found
     for item in load_library().entries:
