@@ -1,6 +1,7 @@
 """iCalendar files of the grid: the whole forum's, and one participant's programme."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from icalendar import Calendar, Event as VEvent
 
 from app.events.models import Event
@@ -35,10 +36,10 @@ def build_ics(event: Event, sessions: list[GridSession], *, host: str, name: str
         lines = [session.proposal.description] if session.proposal.description else []
         fmt = get_format(session.format_slug)
         if fmt is not None:
-            lines.append(f"Format : {fmt.name} (jauge {fmt.jauge})")
+            lines.append(_("Format : %(name)s (jauge %(jauge)s)", name=fmt.name, jauge=fmt.jauge))
         status = (statuses or {}).get(session.id)
         if status == "waiting":
-            lines.append("Sur liste d'attente")
+            lines.append(_("Sur liste d'attente"))
             item.add("status", "TENTATIVE")
         else:
             item.add("status", "CONFIRMED")
