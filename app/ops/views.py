@@ -1,6 +1,8 @@
 """/healthz for load balancers and /metrics for Prometheus (per worker: scrape each one)."""
 from __future__ import annotations
 
+import os
+
 from flask import current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import event
@@ -16,6 +18,20 @@ def _hook_metrics(_state) -> None:
     """Count connections and database errors of this process (once, whatever the number of apps)."""
     metrics.count_connections(lambda: len(socketio.server.eio.sockets) if socketio.server else 0)
     event.listen(Engine, "handle_error", lambda _context: metrics.db_error())
+
+
+@bp.record
+def _behind_proxies(state) -> None:
+    """Trust BARCAMP_PROXY_COUNT proxies (1 behind nginx) for the client address and scheme.
+
+    Without it every request seems to come from the proxy, and the per-address join limit
+    would count a whole city as one visitor.
+    """
+    count = int(state.app.config.get("PROXY_COUNT") or os.environ.get("BARCAMP_PROXY_COUNT") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        state.app.wsgi_app = ProxyFix(state.app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 @bp.get("/healthz")
