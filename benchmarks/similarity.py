@@ -22,8 +22,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.regroupement.similarity import GROUP_THRESHOLD, Topic, group_similar, pair_score, similar_to  # noqa: E402
-from app.regroupement.text import normalise  # noqa: E402
+from app.regroupement.similarity import (
+    GROUP_THRESHOLD,
+    Topic,
+    group_similar,
+    pair_score,
+    similar_to,
+)
+from app.regroupement.text import normalise
 
 SUBJECTS = ["télétravail", "covoiturage", "accueil des usagers", "budget participatif", "open data",
             "dématérialisation", "zéro papier", "bien-être au travail", "management participatif", "mobilité",

@@ -1,9 +1,8 @@
 """Shapes of the regroupement API."""
 from __future__ import annotations
 
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from app.common.api import UtcDateTime
 from app.proposals.schemas import Description, ProposalOut, Title
@@ -70,6 +69,3 @@ class Trail(BaseModel):
     proposal_id: int
     merged_count: int
     originals: list[Original]
-
-
-Threshold = Annotated[float, Field(ge=0.05, le=1.0)]

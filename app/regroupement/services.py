@@ -20,10 +20,22 @@ from app.participants.models import Participant
 from app.participants.services import display_name
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Coproposer, Proposal
-from app.proposals.services import get_proposal, visible_proposals
+from app.proposals.services import visible_proposals
 from app.regroupement.models import Merge, MergeSource
-from app.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD, Topic, group_similar, similar_to
-from app.voting.services import ballots_on, carry_over, lock_voters, restore_ballots, visible_totals
+from app.regroupement.similarity import (
+    GROUP_THRESHOLD,
+    SUGGEST_THRESHOLD,
+    Topic,
+    group_similar,
+    similar_to,
+)
+from app.voting.services import (
+    ballots_on,
+    carry_over,
+    lock_voters,
+    restore_ballots,
+    visible_totals,
+)
 
 #: phases in which topics may be merged and merges undone: until the vote closes
 MERGE_PHASES = (Phase.DRAFT, Phase.ICEBREAKER, Phase.PROPOSALS, Phase.VOTING)

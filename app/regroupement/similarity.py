@@ -29,7 +29,9 @@ class Topic:
 
 def _vectorizer():
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer  # imported on first use: start-up stays fast
+    from sklearn.feature_extraction.text import (
+        TfidfVectorizer,  # imported on first use: start-up stays fast
+    )
 
     return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True, dtype=np.float32)
 

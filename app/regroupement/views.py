@@ -12,13 +12,22 @@ from app.common.api import api_route
 from app.common.db import write_transaction
 from app.common.errors import DomainError, InvalidInput, NotFound
 from app.events.services import get_event_for_organiser
+from app.extensions import db
 from app.proposals.enums import ProposalStatus
+from app.proposals.models import Proposal
 from app.proposals.services import get_proposal, proposal_out
 from app.proposals.views import publish
 from app.regroupement import bp
 from app.regroupement.forms import MergeForm
 from app.regroupement.models import Merge
-from app.regroupement.schemas import GroupList, MergeIn, MergeList, MergeOut, SimilarList, Trail
+from app.regroupement.schemas import (
+    GroupList,
+    MergeIn,
+    MergeList,
+    MergeOut,
+    SimilarList,
+    Trail,
+)
 from app.regroupement.services import (
     MERGE_PHASES,
     get_merge,
@@ -30,8 +39,6 @@ from app.regroupement.services import (
     undo_merge,
 )
 from app.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD
-from app.extensions import db
-from app.proposals.models import Proposal
 
 
 def _threshold(default: float) -> float:

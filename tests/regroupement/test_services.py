@@ -9,11 +9,11 @@ from app.common.db import write_transaction
 from app.common.errors import Conflict, InvalidInput
 from app.events.models import Event
 from app.extensions import db
-from app.proposals.models import Proposal
-from app.regroupement.services import merge_topics, merged_count, trail, undo_merge
-from app.regroupement.models import Merge
-from app.voting.services import compute_results, my_votes
 from app.participants.models import Participant
+from app.proposals.models import Proposal
+from app.regroupement.models import Merge
+from app.regroupement.services import merge_topics, merged_count, trail, undo_merge
+from app.voting.services import compute_results, my_votes
 
 
 def _merge(app, event, ids, title="Sujet regroupé", into=None, description=None):
@@ -47,7 +47,7 @@ def test_merge_new_topic_keeps_highest_dots_and_returns_the_rest(app, make_event
     cast(event, max_, b, 1)
     cast(event, max_, other, 2)
 
-    merge_id, result = _merge(app, event, [a, b], "Le télétravail", description="Deux sujets en un")
+    _merge_id, result = _merge(app, event, [a, b], "Le télétravail", description="Deux sujets en un")
 
     assert _votes(app, event, lea) == ({result: 3}, 2)  # 5 dots: max(2, 3) kept, 2 back
     assert _votes(app, event, max_) == ({result: 1, other: 2}, 2)

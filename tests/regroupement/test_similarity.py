@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD, Topic, group_similar, pair_score, similar_to
+from app.regroupement.similarity import (
+    GROUP_THRESHOLD,
+    SUGGEST_THRESHOLD,
+    Topic,
+    group_similar,
+    pair_score,
+    similar_to,
+)
 from app.regroupement.text import normalise, singular, strip_accents
 
 PAIRS = yaml.safe_load((Path(__file__).parent / "fixtures" / "similar_pairs.yaml").read_text(encoding="utf-8"))["pairs"]

@@ -14,7 +14,7 @@ def _topics(make_proposal, event, participant=None):
 def test_similar_returns_visible_topics_best_first(client, make_event, make_participant, make_proposal):
     event = make_event()
     lea = make_participant(event, "Léa")
-    a, b, c, d = _topics(make_proposal, event, lea)
+    a, b, _c, _d = _topics(make_proposal, event, lea)
     client.patch(f"/api/v1/events/{event['id']}/proposals/{b}", json={"hidden": True, "reason": "doublon"},
                  headers=event["organiser"]["headers"])
     r = client.get(f"/api/v1/events/{event['id']}/similar", query_string={"text": "teletravail des agents"},
@@ -89,7 +89,7 @@ def test_merge_api_409_after_voting_closed(client, make_event, make_proposal):
 
 def test_groups_api(client, make_event, make_proposal):
     event = make_event()
-    a, b, c, d = _topics(make_proposal, event)
+    a, b, _c, _d = _topics(make_proposal, event)
     r = client.get(f"/api/v1/events/{event['id']}/groups", headers=event["organiser"]["headers"])
     assert [[m["proposal_id"] for m in g] for g in r.get_json()["groups"]] == [[a, b]]
 
@@ -133,7 +133,7 @@ def test_support_api_is_idempotent_and_for_participants(client, make_event, make
 
 def test_organiser_page_lists_groups_and_merges_by_form(app, client, make_event, make_proposal):
     event = make_event()
-    a, b, c, d = _topics(make_proposal, event)
+    a, b, _c, _d = _topics(make_proposal, event)
     organiser = event["organiser"]
     client.post("/organiser/login", data={"email": organiser["email"], "password": organiser["password"]})
     page = client.get(f"/organiser/events/{event['id']}/regroupement").get_data(as_text=True)
