@@ -29,6 +29,21 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+class FormatEn(BaseModel):
+    """English version of a format's texts (optional `en:` key next to the French; docs/i18n.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Text
+    teinte: Text
+    modalites: Text
+    jauge_note: str = ""
+    deroule: list[Text] = Field(min_length=1, max_length=12)
+    public: Text
+    finalites: list[Text] = Field(default_factory=list, max_length=12)
+    facilitator_profile: str = ""
+
+
 class WorkshopFormat(BaseModel):
     """One workshop format: a model of session with its maximum group size (jauge)."""
 
@@ -57,9 +72,17 @@ class WorkshopFormat(BaseModel):
     facilitator_profile: str = ""
     #: where the content comes from (required: the source's licence asks for credit)
     credit: Text
+    #: English texts (optional)
+    en: FormatEn | None = None
+
+    def localized(self, locale: str) -> WorkshopFormat:
+        """This format with its English texts when locale is "en" and they exist."""
+        if locale != "en" or self.en is None:
+            return self
+        return self.model_copy(update=self.en.model_dump(exclude_unset=True))
 
     def public_view(self) -> dict:
-        return self.model_dump()
+        return self.model_dump(exclude={"en"})
 
 
 def _loc(parts) -> str:
@@ -105,10 +128,23 @@ def load_formats(directory: Path | None = None, *, reload: bool = False) -> dict
         return _cache[directory]
 
 
+def _locale() -> str:
+    from flask import has_request_context
+
+    if not has_request_context():  # broadcasts, CLI: the source language
+        return "fr"
+    from flask_babel import get_locale
+
+    return str(get_locale() or "fr")
+
+
 def get_format(slug: str | None) -> WorkshopFormat | None:
-    return load_formats().get(slug) if slug else None
+    """The format in the request's language (English texts from `en:` when they exist)."""
+    fmt = load_formats().get(slug) if slug else None
+    return fmt.localized(_locale()) if fmt else None
 
 
 def format_choices() -> list[tuple[str, str]]:
-    """(slug, "name (jauge)") of every format, by name."""
-    return sorted(((f.slug, f"{f.name} ({f.jauge})") for f in load_formats().values()), key=lambda c: c[1])
+    """(slug, "name (jauge)") of every format, by name, in the request's language."""
+    formats = [f.localized(_locale()) for f in load_formats().values()]
+    return sorted(((f.slug, f"{f.name} ({f.jauge})") for f in formats), key=lambda c: c[1])

@@ -93,3 +93,16 @@ def test_api_errors_speak_the_callers_language(client):
 def test_glossary_page_in_english(client):
     page = client.get("/glossaire", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "A few definitions to find your way" in page and "Temporary urbanism" in page
+
+
+def test_workshop_formats_carry_english(app):
+    from app.schedule.formats import format_choices, get_format
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = get_format("super-agent-public")
+        assert (english.name, english.modalites) == ("Super public servant", "One-day face-to-face workshop")
+        assert english.jauge == 12 and english.credit.startswith("Exemple de module du « Nuancier")
+        assert ("super-agent-public", "Super public servant (12)") in format_choices()
+        assert "en" not in english.public_view()
+    with app.test_request_context("/"):
+        assert get_format("super-agent-public").name == "Super-agent-public"
