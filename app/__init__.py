@@ -25,9 +25,34 @@ def select_locale() -> str:
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "fr"
 
 
+class BarcampFlask(Flask):
+    """Flask, with request contexts that cost little for Socket.IO events.
+
+    Flask-SocketIO runs every event in a request context built from the connection's handshake
+    environ: a URL adapter bound anew and the cookie session opened, then replaced by the
+    connection's own session. At hundreds of events a second that was a quarter of the server's
+    time. The adapter depends only on the environ, so it is kept there; and once the connection
+    has its session (`saved_session`), the context starts with it instead of opening the cookie.
+    """
+
+    def create_url_adapter(self, request):
+        if request is None:
+            return super().create_url_adapter(request)
+        adapter = request.environ.get("barcamp.url_adapter")
+        if adapter is None:
+            adapter = super().create_url_adapter(request)
+            request.environ["barcamp.url_adapter"] = adapter
+        return adapter
+
+    def request_context(self, environ):
+        from flask.ctx import RequestContext
+
+        return RequestContext(self, environ, session=environ.get("saved_session"))
+
+
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, sockets."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app = BarcampFlask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     load_config(app, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -59,6 +84,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         ping_timeout=20,
     )
     realtime.init_app(app)
+    from app.live import frames
+
+    frames.install()  # cheap outgoing WebSocket frames: the fan-out of tallies (docs/performance.md)
 
     with app.app_context():
         from app.common.db import configure_engine
@@ -94,11 +122,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import bp as events_bp
     from app.events import views as _events_views  # noqa: F401
     from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
-    from app.ops import bp as ops_bp
-    from app.ops import views as _ops_views  # noqa: F401
+    from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
     from app.moderation import bp as moderation_bp
     from app.moderation import views as _moderation_views  # noqa: F401
-    from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
+    from app.ops import bp as ops_bp
+    from app.ops import views as _ops_views  # noqa: F401
     from app.participants import bp as participants_bp
     from app.participants import views as _participants_views  # noqa: F401
     from app.proposals import bp as proposals_bp
@@ -121,7 +149,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp, ops_bp, workshops_bp):
         app.register_blueprint(bp)
-
+    for bp in (privacy_bp, moderation_bp):
+        app.register_blueprint(bp)
     app.register_blueprint(regroupement_bp)
     app.register_blueprint(schedule_bp)
     from app.resources import bp as resources_bp
@@ -133,8 +162,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.restitution import views as _restitution_views  # noqa: F401
 
     app.register_blueprint(restitution_bp)
-    for bp in (privacy_bp, moderation_bp):
-        app.register_blueprint(bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
@@ -147,15 +174,11 @@ def _register_blueprints(app: Flask) -> None:
         return jsonify(openapi_document(ver))
 
     # The JSON API authenticates with bearer tokens, not cookies: no CSRF token to send.
-    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "restitution", "schedule",
-                 "workshops"):
+    for name in ("accounts", "events", "participants", "proposals", "voting", "quiz", "workshops"):
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint.startswith(("regroupement.api_", "resources.api_")):
-            csrf.exempt(f"{view.__module__}.{view.__name__}")
-    for name in ("privacy", "moderation"):  # their API endpoints too
+    for name in ("privacy", "moderation", "regroupement", "resources", "schedule", "restitution"):  # their API too
         for endpoint, view in list(app.view_functions.items()):
             if endpoint.startswith(f"{name}.api_"):
                 csrf.exempt(f"{view.__module__}.{view.__name__}")

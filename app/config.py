@@ -36,6 +36,8 @@ class Config:
     ALLOWED_ORIGINS: list[str] = []
     #: seconds between two coalesced tally broadcasts of one forum
     TALLY_INTERVAL = 0.2
+    #: seconds between two tallies sent to a forum's phones (screens get every one)
+    PHONE_TALLY_INTERVAL = 0.5
     #: SQLite `synchronous` in WAL mode: FULL fsyncs the WAL at every commit, so an acknowledged write
     #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)
     SQLITE_SYNCHRONOUS = "FULL"
@@ -93,8 +95,9 @@ def load_config(app, config: type[Config] | dict | None) -> None:
     for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = env["BARCAMP_" + name]
-    if env.get("BARCAMP_TALLY_INTERVAL") and not (isinstance(config, dict) and "TALLY_INTERVAL" in config):
-        app.config["TALLY_INTERVAL"] = float(env["BARCAMP_TALLY_INTERVAL"])
+    for name in ("TALLY_INTERVAL", "PHONE_TALLY_INTERVAL"):
+        if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
+            app.config[name] = float(env["BARCAMP_" + name])
     if env.get("BARCAMP_SQLITE_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL", "EXTRA"):
         app.config["SQLITE_SYNCHRONOUS"] = env["BARCAMP_SQLITE_SYNCHRONOUS"].upper()
     if not app.config.get("SECRET_KEY"):

@@ -3,7 +3,9 @@
 Every message to a forum's room carries `version`, a per-forum counter that grows by one per
 message. A client that sees a gap (or reconnects) asks for the full state again. Tallies are
 not sent per vote: a vote marks its forum dirty, and a background task sends at most one tally
-per forum every TALLY_INTERVAL seconds, and only when the ranking changed.
+per forum every TALLY_INTERVAL seconds, and only when the ranking changed. In one process,
+tallies form a stream of their own (`"stream": "tally"`, their own counter): screens hear each
+one, phones at most one per PHONE_TALLY_INTERVAL, the latest.
 """
 from __future__ import annotations
 
@@ -29,6 +31,25 @@ NAMESPACE = "/live"
 
 def event_room(event_id: int) -> str:
     return f"event:{event_id}"
+
+
+#: the two audiences of a forum's tallies: big screens (projector, organiser) and phones
+SCREENS = "screens"
+PHONES = "phones"
+
+
+def audience_room(event_id: int, audience: str) -> str:
+    """Room of one audience of a forum (tallies go to screens and to phones at their own pace)."""
+    return f"event:{event_id}:{audience}"
+
+
+def tally_stream(event_id: int) -> str:
+    """Counter of a forum's tallies: a stream of its own, apart from the forum's message sequence.
+
+    A tally is a whole ranking, so a client that skips one loses nothing: phones can hear fewer
+    tallies than screens without seeing a gap in the forum's sequence (and resyncing for it).
+    """
+    return f"tally-{event_id}"
 
 
 class MemoryVersions:
@@ -119,16 +140,25 @@ class RedisVersions:
         self._redis.set(self._key(event_id), self._origin, nx=True)
         return int(self._redis.incr(self._key(event_id)))
 
-    def publish(self, event_id: int, name: str, payload: dict, coalesce: str = "", leased: bool = False) -> int:
-        """Take the next version and publish the message in one step; 0: unchanged, -1: lease lost."""
-        body = {"event_id": event_id, "version": self._placeholder, **payload}
+    def publish(self, event_id: int, name: str, payload: dict, coalesce: str = "", leased: bool = False, *,
+                counter: int | str | None = None, room: str | None = None, ident: dict | None = None) -> int:
+        """Take the next version and publish the message in one step; 0: unchanged, -1: lease lost.
+
+        By default the message goes to the forum's room with the forum's counter; a workshop board
+        passes its own `counter`, `room` and `ident` ({"workshop_id": …}).
+        """
+        from flask import json as flask_json  # the encoder Socket.IO uses for the same messages
+
+        counter = event_id if counter is None else counter
+        body = {**(ident or {"event_id": event_id}), "version": self._placeholder, **payload}
         message = {"method": "emit", "event": name, "data": [body], "binary": False, "namespace": NAMESPACE,
-                   "room": event_room(event_id), "skip_sid": None, "callback": None, "host_id": self.HOST_ID}
+                   "room": room or event_room(event_id), "skip_sid": None, "callback": None,
+                   "host_id": self.HOST_ID}
         digest = ""
         if coalesce:
-            digest = hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-        keys = [self._key(event_id), f"barcamp:last:{coalesce or 'none'}:{event_id}", "barcamp:flusher"]
-        args = [self._origin, socketio.server.manager.channel, json.dumps(message), digest,
+            digest = hashlib.sha1(flask_json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        keys = [self._key(counter), f"barcamp:last:{coalesce or 'none'}:{counter}", "barcamp:flusher"]
+        args = [self._origin, socketio.server.manager.channel, flask_json.dumps(message), digest,
                 self._token if leased else "", json.dumps(self._placeholder)]
         return int(self._publish(keys=keys, args=args))
 
@@ -157,6 +187,11 @@ class LiveHub:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.interval = float(app.config["TALLY_INTERVAL"])
+        #: phones hear at most one tally per PHONE_TALLY_INTERVAL: the fan-out to thousands of
+        #: phones, not the vote, is what costs a server (docs/performance.md)
+        self.phone_interval = float(app.config.get("PHONE_TALLY_INTERVAL", 0.5))
+        self._phones_due: dict[int, dict] = {}
+        self._phones_sent_at: dict[int, float] = {}
         url = app.config.get("REDIS_URL")
         self.versions = RedisVersions(url) if url else MemoryVersions()
         #: several workers share Redis: versions, publication and coalescing go through it
@@ -186,8 +221,12 @@ class LiveHub:
         if self._task is None and not self._stopped:
             self._task = socketio.start_background_task(self._loop)
 
-    def _flush_shared(self, kind: str, body_of) -> int:
-        """Several workers: the lease holder reads the forums marked in Redis and publishes their bodies."""
+    def _flush_shared(self, kind: str, body_of, target=None) -> int:
+        """Several workers: the lease holder reads the forums marked in Redis and publishes their bodies.
+
+        `body_of(event)` gives a forum's message body (None: nothing to send). With `target`, the
+        marks are other ids (workshops): `body_of(id)` and `target(id)` -> publish() keywords.
+        """
         with self._lock:
             (self._dirty if kind == "tally" else self._quiz_dirty).clear()
         if not self.versions.lead():
@@ -201,10 +240,14 @@ class LiveHub:
         with self.app.app_context():
             try:
                 for event_id in sorted(dirty):
-                    event = db.session.get(Event, event_id)
-                    body = body_of(event) if event is not None else None
+                    if target is None:
+                        event = db.session.get(Event, event_id)
+                        body = body_of(event) if event is not None else None
+                        where = {}
+                    else:
+                        body, where = body_of(event_id), target(event_id)
                     if body is not None:
-                        version = self.versions.publish(event_id, kind, body, coalesce=kind, leased=True)
+                        version = self.versions.publish(event_id, kind, body, coalesce=kind, leased=True, **where)
                         if version == -1:  # the lease lapsed meanwhile: the next holder sends it
                             break
                     self.versions.clear(kind, event_id, dirty[event_id])
@@ -248,7 +291,7 @@ class LiveHub:
                     if self._last_ranking.get(event_id) == results:
                         continue
                     self._last_ranking[event_id] = results
-                    self.emit(event_id, "tally", results)
+                    self._send_tally(event_id, results)
                     sent += 1
             finally:
                 db.session.remove()
@@ -290,11 +333,35 @@ class LiveHub:
                 db.session.remove()
         return sent
 
+    def _send_tally(self, event_id: int, results: dict) -> None:
+        """Send a tally to the forum's screens now, and to its phones when their interval allows."""
+        version = self.versions.next(tally_stream(event_id))
+        message = {"event_id": event_id, "version": version, "stream": "tally", **results}
+        socketio.emit("tally", message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
+        with self._lock:
+            self._phones_due[event_id] = message
+        self.flush_phone_tallies()
+
+    def flush_phone_tallies(self, force: bool = False) -> int:
+        """Send phones the latest tally of each forum whose phones have waited long enough."""
+        now = time.monotonic()
+        due = []
+        with self._lock:
+            for event_id, message in list(self._phones_due.items()):
+                if force or now - self._phones_sent_at.get(event_id, 0.0) >= self.phone_interval:
+                    due.append(message)
+                    del self._phones_due[event_id]
+                    self._phones_sent_at[event_id] = now
+        for message in due:
+            socketio.emit("tally", message, to=audience_room(message["event_id"], PHONES), namespace=NAMESPACE)
+        return len(due)
+
     def _loop(self) -> None:
         while not self._stopped:
             socketio.sleep(self.interval)
             try:
                 self.flush_tallies()
+                self.flush_phone_tallies()
             except Exception:  # keep the loop alive whatever one forum does
                 log.exception("tally broadcast failed")
             try:
@@ -334,6 +401,7 @@ def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
     live.mark_tally(event_id)
     if not live.shared:  # several workers: the lease holder sends it within TALLY_INTERVAL
         live.flush_tallies()
+        live.flush_phone_tallies(force=True)
 
 
 def quiz_answered(event_id: int) -> None:
@@ -356,6 +424,10 @@ def current_version(event_id: int) -> int:
     return hub().versions.current(event_id)
 
 
+def current_tally_version(event_id: int) -> int:
+    return hub().versions.current(tally_stream(event_id))
+
+
 # -- the grid ---------------------------------------------------------------------------------------
 
 class ScheduleHub:
@@ -376,6 +448,8 @@ class ScheduleHub:
         self._task = None
 
     def mark(self, event_id: int) -> None:
+        if self.live.shared:
+            self.live.versions.mark("schedule", event_id)
         with self._lock:
             self._dirty.add(event_id)
             if self._task is None and not self.live._stopped:
@@ -385,6 +459,10 @@ class ScheduleHub:
         """Send the forum's grid now (an organiser's change), unless it equals the last one sent."""
         from app.events.models import Event
         from app.schedule.services import public_grid
+
+        if self.live.shared:  # several workers: the lease holder sends it within the interval
+            self.mark(event_id)
+            return
 
         event = db.session.get(Event, event_id)
         if event is None:
@@ -397,6 +475,11 @@ class ScheduleHub:
         self.live.emit(event_id, "schedule", {"grid": grid})
 
     def flush(self) -> None:
+        if self.live.shared:
+            from app.schedule.services import public_grid
+
+            self.live._flush_shared("schedule", lambda event: {"grid": public_grid(event)})
+            return
         with self._lock:
             dirty, self._dirty = self._dirty, set()
         if not dirty:
@@ -463,6 +546,8 @@ class BoardHub:
         self._task = None
 
     def mark(self, workshop_id: int) -> None:
+        if self.live.shared:
+            self.live.versions.mark("board", workshop_id)
         with self._lock:
             self._dirty.add(workshop_id)
             if self._task is None and not self.live._stopped:
@@ -473,6 +558,10 @@ class BoardHub:
 
     def flush(self) -> int:
         """Send the board of each dirty workshop whose content changed; return how many were sent."""
+        if self.live.shared:  # several workers: the lease holder sends it, in version order
+            return self.live._flush_shared("board", self._board_body, lambda workshop_id: {
+                "counter": _board_counter(workshop_id), "room": workshop_room(workshop_id),
+                "ident": {"workshop_id": workshop_id}})
         with self._lock:
             dirty, self._dirty = self._dirty, set()
         if not dirty:
@@ -499,6 +588,14 @@ class BoardHub:
                 db.session.remove()
         return sent
 
+    @staticmethod
+    def _board_body(workshop_id: int) -> dict | None:
+        from app.workshops.models import Workshop
+        from app.workshops.services import board_state
+
+        workshop = db.session.get(Workshop, workshop_id)
+        return {"board": board_state(workshop)} if workshop is not None else None
+
     def _loop(self) -> None:
         while not self.live._stopped:
             socketio.sleep(self.interval)
@@ -522,81 +619,3 @@ def board_changed(workshop_id: int) -> None:
 
 def board_version(workshop_id: int) -> int:
     return boards().current(workshop_id)
-
-
-# -- the grid ---------------------------------------------------------------------------------------
-
-class ScheduleHub:
-    """Coalesced `schedule` messages after sign-ups: at most one per forum every TALLY_INTERVAL.
-
-    A sign-up burst (a whole room signing up when the grid is published) would otherwise send the
-    grid to every screen once per sign-up. Each worker coalesces its own sign-ups and sends through
-    `LiveHub.emit`, so versions and the Redis queue work as for every other message; a grid equal
-    to the last one sent is not sent again.
-    """
-
-    def __init__(self, live: LiveHub) -> None:
-        self.live = live
-        self.interval = live.interval
-        self._dirty: set[int] = set()
-        self._last: dict[int, Any] = {}
-        self._lock = threading.Lock()
-        self._task = None
-
-    def mark(self, event_id: int) -> None:
-        with self._lock:
-            self._dirty.add(event_id)
-            if self._task is None and not self.live._stopped:
-                self._task = socketio.start_background_task(self._loop)
-
-    def send(self, event_id: int) -> None:
-        """Send the forum's grid now (an organiser's change), unless it equals the last one sent."""
-        from app.events.models import Event
-        from app.schedule.services import public_grid
-
-        event = db.session.get(Event, event_id)
-        if event is None:
-            return
-        grid = public_grid(event)
-        with self._lock:
-            if self._last.get(event_id) == grid:
-                return
-            self._last[event_id] = grid
-        self.live.emit(event_id, "schedule", {"grid": grid})
-
-    def flush(self) -> None:
-        with self._lock:
-            dirty, self._dirty = self._dirty, set()
-        if not dirty:
-            return
-        with self.live.app.app_context():
-            try:
-                for event_id in sorted(dirty):
-                    self.send(event_id)
-            finally:
-                db.session.remove()
-
-    def _loop(self) -> None:
-        while not self.live._stopped:
-            socketio.sleep(self.interval)
-            try:
-                self.flush()
-            except Exception:  # keep the loop alive whatever one forum does
-                log.exception("schedule broadcast failed")
-
-
-def _schedule_hub() -> ScheduleHub:
-    live = hub()
-    if not hasattr(live, "schedule"):
-        live.schedule = ScheduleHub(live)
-    return live.schedule
-
-
-def schedule_changed(event_id: int) -> None:
-    """The organiser changed the grid (committed): every screen gets it at once (`published: false` until published)."""
-    _schedule_hub().send(event_id)
-
-
-def signups_changed(event_id: int) -> None:
-    """A sign-up was committed: the grid's seat counts go out with the next coalesced `schedule` message."""
-    _schedule_hub().mark(event_id)

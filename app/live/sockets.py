@@ -10,8 +10,8 @@ from app.common.api import validate
 from app.extensions import db, socketio
 from app.live.guard import authenticate, socket_action, socket_identity, store_identity
 from app.live.services import event_state
-from app.realtime import NAMESPACE, event_room
-from app.security.sockets import organiser_room
+from app.realtime import NAMESPACE, PHONES, SCREENS, audience_room, event_room
+from app.security.sockets import is_barred, organiser_room
 
 
 class JoinIn(BaseModel):
@@ -27,6 +27,8 @@ def on_connect(auth=None):
         db.session.remove()
     if identity is None:
         raise ConnectionRefusedError(_("Jeton d'accès manquant ou invalide."))
+    if is_barred(identity):  # cut for flooding a moment ago
+        raise ConnectionRefusedError(_("Trop de messages : reconnectez-vous dans un instant."))
     store_identity(identity)
     if identity.kind == "organiser":  # so that logout can close this organiser's sockets
         join_room(organiser_room(identity.organiser.id))
@@ -40,6 +42,7 @@ def on_join(payload=None):
     identity = socket_identity()
     event = event_for(identity, data.event_id)
     join_room(event_room(event.id))
+    join_room(audience_room(event.id, PHONES if identity.kind == "participant" else SCREENS))
     return {"ok": True, "state": event_state(event, identity)}
 
 

@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 
 from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, InvalidInput, NotFound
-from app.events.enums import Phase, VotingMode
+from app.common.errors import DomainError
+from app.events.enums import VotingMode
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
+from app.voting.ballots import MAX_GRADE, BallotRequest, record_ballots
+from app.voting.ballots import remaining as _remaining
 from app.voting.models import Ballot
 
-#: highest grade of the majority judgment (0 = Pas prioritaire … 4 = Très prioritaire)
-MAX_GRADE = 4
 
 
 def _visible_ballots(event_id: int, participant_id: int):
@@ -43,84 +42,21 @@ def my_votes(event: Event, participant: Participant) -> tuple[dict[int, int], in
     return votes, remaining_dots(event, votes)
 
 
-def _check_value(event, value: int) -> None:
-    """Refuse a value outside the forum's rules (`event`: an Event or a row with its rule columns)."""
-    if event.voting_mode == VotingMode.DOTS and value > event.max_per_proposal:
-        raise Conflict(
-            "max_per_proposal",
-            _("Au plus %(n)s gommette(s) par sujet.", n=event.max_per_proposal),
-        )
-    if event.voting_mode == VotingMode.APPROVAL and value > 1:
-        raise InvalidInput("invalid_value", _("Un vote d'approbation vaut 0 ou 1."))
-    if event.voting_mode == VotingMode.MAJORITY and value > MAX_GRADE:
-        raise InvalidInput("invalid_value", _("Une mention va de 0 à %(max)s.", max=MAX_GRADE))
-
-
 def cast_vote(event: Event, participant: Participant, proposal_id: int, value: int) -> tuple[int, int | None]:
     """Set the participant's ballot on one topic to an absolute value; return (value, remaining)."""
     return record_ballot(event.id, participant.id, proposal_id, value)
 
 
 def record_ballot(event_id: int, participant_id: int, proposal_id: int, value: int) -> tuple[int, int | None]:
-    """Set a ballot to an absolute value by ids; return (value, remaining). The hot path of a live vote.
+    """Set a ballot to an absolute value by ids; return (value, remaining).
 
-    Run inside write_transaction(): the budget check and the write are one transaction. On
-    PostgreSQL the participant row is locked first, so concurrent requests of one participant
-    (on any worker) queue up instead of both passing the check; on SQLite the write lock does that.
-    Setting the same value twice changes nothing, so a retried request is harmless.
-    Core statements, not ORM objects: this runs hundreds of times a second during a vote.
+    Run inside write_transaction(): the budget check and the write are one transaction (see
+    app/voting/ballots.py, which live votes go through in batches). A retried request is harmless.
     """
-    session = db.session
-    owner = select(Participant.event_id).where(Participant.id == participant_id)
-    if not is_sqlite():
-        owner = owner.with_for_update()
-    if session.execute(owner).scalar() != event_id:
-        raise Conflict("not_a_participant", _("Vous ne participez pas à ce forum."))
-    rules = session.execute(
-        select(Event.phase, Event.voting_mode, Event.dots_budget, Event.max_per_proposal).where(Event.id == event_id)
-    ).one()
-    if rules.phase != Phase.VOTING:
-        raise Conflict("wrong_phase", _("Action impossible pendant la phase « %(phase)s ».", phase=Phase(rules.phase).label))
-    status = session.execute(
-        select(Proposal.status).where(Proposal.id == proposal_id, Proposal.event_id == event_id)
-    ).scalar()
-    if status is None:
-        raise NotFound("proposal_not_found", _("Ce sujet n'existe pas dans ce forum."))
-    if status != ProposalStatus.VISIBLE:
-        raise Conflict("proposal_unavailable", _("Ce sujet a été retiré ou masqué."))
-    _check_value(rules, value)
-    ballots = {
-        row.proposal_id: row
-        for row in session.execute(
-            select(Ballot.id, Ballot.proposal_id, Ballot.value)
-            .join(Proposal, Proposal.id == Ballot.proposal_id)
-            .where(Ballot.participant_id == participant_id, Proposal.status == ProposalStatus.VISIBLE)
-        )
-    }
-    votes = {pid: row.value for pid, row in ballots.items()}
-    before = _remaining(rules, votes)
-    votes[proposal_id] = value
-    remaining = _remaining(rules, votes)
-    if remaining is not None and remaining < 0:
-        raise Conflict("budget_exceeded", _("Plus assez de gommettes : il vous en reste %(n)s.", n=before))
-    existing = ballots.get(proposal_id)
-    if value == 0:
-        if existing is not None:
-            session.execute(delete(Ballot).where(Ballot.id == existing.id))
-    elif existing is None:
-        session.execute(
-            insert(Ballot).values(event_id=event_id, participant_id=participant_id, proposal_id=proposal_id,
-                                  value=value, updated_at=utcnow())
-        )
-    elif existing.value != value:
-        session.execute(update(Ballot).where(Ballot.id == existing.id).values(value=value, updated_at=utcnow()))
-    return value, remaining
-
-
-def _remaining(rules, votes: dict[int, int]) -> int | None:
-    if rules.voting_mode != VotingMode.DOTS:
-        return None
-    return rules.dots_budget - sum(votes.values())
+    outcome = record_ballots([BallotRequest(event_id, participant_id, proposal_id, value)])[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
 
 def _majority_key(grades: list[int], judges: int) -> tuple[int, float, float]:

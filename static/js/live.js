@@ -4,6 +4,8 @@
  * per forum, +1 per message). A message at or below the current version is stale and dropped; one
  * more than one step ahead means we missed something, so we ask for the full state (`sync`).
  * Messages received before the join (or sync) answer are buffered and replayed if newer.
+ * A message with a `stream` (tallies) is a whole snapshot counted apart: it applies when newer
+ * than the last of its stream, and skipping one is no gap.
  *
  *   Live.connect({eventId, token, onState(state), handlers: {proposal(msg), phase(msg), tally(msg)}})
  *   Live.on(name, handler)          register one more message type (other areas)
@@ -19,6 +21,7 @@
   var config = null;
   var handlers = {};
   var version = null;
+  var streams = {};   // stream name -> last version applied (tallies)
   var ready = false; // true once the join/sync answer gave us a snapshot
   var pending = [];   // messages received while not ready
 
@@ -28,6 +31,7 @@
 
   function applyState(state) {
     version = state.version;
+    streams = { tally: typeof state.tally_version === "number" ? state.tally_version : 0 };
     ready = true;
     if (config.onState) config.onState(state);
     var queued = pending.sort(function (a, b) { return a.msg.version - b.msg.version; });
@@ -58,6 +62,12 @@
       pending.push({ name: name, msg: msg });
       return;
     }
+    if (typeof msg.stream === "string") {
+      if (msg.version <= (streams[msg.stream] || 0)) return; // older than what we show
+      streams[msg.stream] = msg.version;
+      dispatch(name, msg);
+      return;
+    }
     if (msg.version <= version) return; // stale or already in the snapshot
     if (msg.version > version + 1) {
       pending.push({ name: name, msg: msg });
@@ -65,6 +75,10 @@
       return;
     }
     version = msg.version;
+    dispatch(name, msg);
+  }
+
+  function dispatch(name, msg) {
     var handler = handlers[name];
     if (handler) {
       try {

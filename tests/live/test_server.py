@@ -99,7 +99,7 @@ def live_clients(server):
 
 
 def tally_body(message):
-    return {k: v for k, v in message.items() if k not in ("event_id", "version")}
+    return {k: v for k, v in message.items() if k not in ("event_id", "version", "stream")}
 
 
 def server_db(server, sql, **params):
@@ -157,7 +157,7 @@ def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_cli
     assert a.call("vote", {"proposal_id": alpha, "value": 2})["ok"] is True
 
     tally = wait_for(lambda: [t for t in b.named("tally") if t["ranking"][0]["score"] == 2], timeout=10)[-1]
-    assert tally["version"] > b_state["version"]
+    assert tally["stream"] == "tally" and tally["version"] > b_state["tally_version"]
     assert [(r["proposal_id"], r["score"], r["voters"]) for r in tally["ranking"]] == [(alpha, 2, 1), (beta, 0, 0)]
 
     b.close()
@@ -169,7 +169,7 @@ def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_cli
     assert resync["ok"] is True
     assert resync["state"]["tally"] == forum.results()
     assert [(r["proposal_id"], r["score"]) for r in resync["state"]["tally"]["ranking"]] == [(alpha, 1), (beta, 1)]
-    assert resync["state"]["version"] >= tally["version"]
+    assert resync["state"]["tally_version"] >= tally["version"]
 
 
 def test_coalesced_tallies_over_real_sockets(server, live_clients):
@@ -177,6 +177,8 @@ def test_coalesced_tallies_over_real_sockets(server, live_clients):
     watcher = live_clients(forum.organiser["Authorization"][7:])
     state = watcher.call("join", {"event_id": forum.id})["state"]
     voters = [forum.join() for _ in range(10)]
+    phone = live_clients(voters[0]["token"])
+    phone_state = phone.call("join", {"event_id": forum.id})["state"]
 
     started = time.monotonic()
     for i, voter in enumerate(voters):
@@ -184,12 +186,19 @@ def test_coalesced_tallies_over_real_sockets(server, live_clients):
             forum.api("put", f"/events/{forum.id}/votes/{pid}", json={"value": (i + j) % 2}, headers=voter["headers"])
     final = forum.results()
     tallies = wait_for(lambda: (t := watcher.named("tally")) and tally_body(t[-1]) == final and t, timeout=10)
+    phone_tallies = wait_for(lambda: (t := phone.named("tally")) and tally_body(t[-1]) == final and t, timeout=10)
     elapsed = time.monotonic() - started
 
     assert len(tallies) <= elapsed / 0.2 + 2  # Config.TALLY_INTERVAL of the server
     assert len(tallies) < 30
-    versions = [state["version"]] + [t["version"] for t in tallies]
+    versions = [state["tally_version"]] + [t["version"] for t in tallies]
     assert all(b > a for a, b in zip(versions, versions[1:]))
+    # phones hear at most one tally per PHONE_TALLY_INTERVAL (0.5 s), always the latest, in order,
+    # and a skipped tally is no gap in the forum's sequence: no resync
+    assert len(phone_tallies) <= elapsed / 0.5 + 2
+    phone_versions = [phone_state["tally_version"]] + [t["version"] for t in phone_tallies]
+    assert all(b > a for a, b in zip(phone_versions, phone_versions[1:]))
+    assert set(t["version"] for t in phone_tallies) <= set(t["version"] for t in tallies)
 
 
 def test_fifty_concurrent_requests_of_one_participant_never_overspend(server):
