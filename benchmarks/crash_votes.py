@@ -1,6 +1,6 @@
 """Acknowledged = durable: kill -9 a real `barcamp run` during a burst of votes and quiz answers.
 
-    python benchmarks/crash_votes.py [--participants 200] [--rounds 50] [--kill-window 2.0]
+    python benchmarks/crash_votes.py [--participants 200] [--rounds 50]
                                      [--synchronous FULL|NORMAL] [--no-kill] [--json]
 
 One SQLite database in a temporary folder, one `barcamp run` process on it. Each round:
@@ -10,8 +10,8 @@ One SQLite database in a temporary folder, one `barcamp run` process on it. Each
    connection per forum; a projector listens to the vote forum;
 3. burst: every participant sends, at once and one after the other awaiting each
    acknowledgement, its 2-3 votes (`vote`, absolute values on distinct topics) and its 6 quiz
-   answers (`quiz_answer`); at a random moment of the first `--kill-window` seconds the server
-   gets SIGKILL (kill -9);
+   answers (`quiz_answer`) and cards; when a random share (5-95 %) of the burst has been
+   acknowledged, the server gets SIGKILL (kill -9): always mid-burst, with writes in flight;
 4. with the server dead: `PRAGMA integrity_check`, and every acknowledged vote/answer must be in
    the database with its value ("lost" counts those that are not); rows stored but never
    acknowledged are counted ("stored without ack": the commit happened, the ack did not);
@@ -25,8 +25,9 @@ Prints one line per round and the totals; exits 1 if any round lost, doubled or 
 `--no-kill` runs the same burst without the kill and prints its throughput (to compare
 `--synchronous FULL` with `NORMAL`).
 
-Workshop cards are not part of it: `card_add` has no client-generated idempotency key yet, so a
-card whose ack was lost would be added twice on resend (see docs/security.md, Durability).
+Workshop cards too: a third forum in the workshops phase with one board; each participant adds 2
+cards (POST /api/v1/workshops/{id}/cards, acknowledged = HTTP 201) with a client-generated
+`client_key`, so a card resent after a lost acknowledgement is the same card, never a second one.
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -53,6 +55,7 @@ EMAIL = "crash@example.org"
 PASSWORD = "mot-de-passe-crash-test"
 TOPICS = 8
 QUESTIONS = 6
+CARDS = 2
 CALL_TIMEOUT = 30.0
 
 
@@ -150,32 +153,42 @@ def create_forums(server: Server) -> dict:
     api(server, "PUT", f"/events/{vote['id']}/phase", headers, json={"phase": "voting"})
     quiz = api(server, "POST", "/events", headers, 201, json={"title": "Crash : quiz"})
     api(server, "PUT", f"/events/{quiz['id']}/phase", headers, json={"phase": "icebreaker"})
+    board = api(server, "POST", "/events", headers, 201, json={"title": "Crash : ateliers"})
+    for phase in ("proposals", "voting", "closed", "workshops"):
+        api(server, "PUT", f"/events/{board['id']}/phase", headers, json={"phase": phase})
+    workshop = api(server, "POST", f"/events/{board['id']}/workshops", headers, 201,
+                   json={"title": "Atelier de crash"})
     projector = "v_" + vote["projector_url"].rstrip("/").rsplit("/", 1)[-1]
-    return {"headers": headers, "vote": vote, "quiz": quiz, "topics": topics, "projector": projector}
+    return {"headers": headers, "vote": vote, "quiz": quiz, "topics": topics, "projector": projector,
+            "board": board, "workshop": workshop["id"]}
 
 
-def plan_for(rng: random.Random, topics: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Votes on distinct topics (3 dots: three 1s, or a 2 and a 1) and the 6 quiz answers."""
+def plan_for(rng: random.Random, topics: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list]:
+    """Votes on distinct topics (3 dots: three 1s, or a 2 and a 1), the 6 quiz answers, 2 cards."""
     if rng.random() < 0.5:
         votes = [(t, 1) for t in rng.sample(topics, 3)]
     else:
         first, second = rng.sample(topics, 2)
         votes = [(first, 2), (second, 1)]
     answers = [(q, rng.randrange(4)) for q in range(QUESTIONS)]
-    return votes, answers
+    cards = [(uuid.UUID(int=rng.getrandbits(128)).hex, f"Constat {rng.randrange(10**6)}") for _ in range(CARDS)]
+    return votes, answers, cards
 
 
 # -- clients --------------------------------------------------------------------------------------------
 class Person:
     """One participant: a token and a socket per forum, a plan, and what was acknowledged."""
 
-    def __init__(self, vote_join: dict, quiz_join: dict, votes, answers) -> None:
+    def __init__(self, vote_join: dict, quiz_join: dict, board_join: dict, votes, answers, cards) -> None:
         self.vote_token, self.vote_pid = vote_join["token"], vote_join["participant_id"]
         self.quiz_token, self.quiz_pid = quiz_join["token"], quiz_join["participant_id"]
+        self.board_token, self.board_pid = board_join["token"], board_join["participant_id"]
         self.votes = votes  # [(topic, value)]
         self.answers = answers  # [(question, choice)]
+        self.cards = cards  # [(client_key, text)]
         self.acked_votes: list[tuple[int, int]] = []
         self.acked_answers: list[tuple[int, int]] = []
+        self.acked_cards: list[tuple[str, str]] = []
         self.sockets: dict = {}
 
 
@@ -207,8 +220,9 @@ async def call(sock, event: str, payload: dict):
     return None
 
 
-async def send_all(person: Person, pending_votes, pending_answers) -> None:
-    """Send the pending votes and answers (two sequences in parallel), recording each acknowledgement."""
+async def send_all(person: Person, pending_votes, pending_answers, pending_cards=(), http=None,
+                   url: str = "", workshop: int = 0) -> None:
+    """Send the pending votes, answers and cards (three sequences in parallel), recording each ack."""
 
     async def votes():
         for topic, value in pending_votes:
@@ -228,18 +242,42 @@ async def send_all(person: Person, pending_votes, pending_answers) -> None:
                 return
             person.acked_answers.append((question, choice))
 
-    await asyncio.gather(votes(), answers())
+    async def cards():
+        for key, text in pending_cards:
+            try:
+                async with http.post(f"{url}/api/v1/workshops/{workshop}/cards",
+                                     json={"section": "constat", "text": text, "client_key": key},
+                                     headers={"Authorization": f"Bearer {person.board_token}"}) as r:
+                    if r.status != 201:
+                        raise RuntimeError(f"card refused: {r.status} {await r.text()}")
+                    await r.json()
+            except (OSError, asyncio.TimeoutError, _client_errors()):
+                return  # the server died: not acknowledged
+            person.acked_cards.append((key, text))
+
+    await asyncio.gather(votes(), answers(), cards())
 
 
-async def connect_all(server: Server, forums: dict, people: list[Person]) -> None:
+def _client_errors():
+    import aiohttp
+
+    return aiohttp.ClientError
+
+
+async def connect_all(server: Server, forums: dict, people: list[Person]) -> list[float]:
+    """Connect every person to both forums; return each one's seconds from connect to the joined state."""
     gate = asyncio.Semaphore(32)
+    delays: list[float] = []
 
     async def one(person: Person):
         async with gate:
+            started = time.monotonic()
             person.sockets["vote"] = await open_socket(server.url, person.vote_token, forums["vote"]["id"])
+            delays.append(time.monotonic() - started)
             person.sockets["quiz"] = await open_socket(server.url, person.quiz_token, forums["quiz"]["id"])
 
     await asyncio.gather(*(one(p) for p in people))
+    return delays
 
 
 async def close_all(people: list[Person]) -> None:
@@ -262,7 +300,8 @@ async def join_all(server: Server, forums: dict, count: int, rng: random.Random)
 
         vote_joins = await asyncio.gather(*(join(forums["vote"]["join_code"]) for _ in range(count)))
         quiz_joins = await asyncio.gather(*(join(forums["quiz"]["join_code"]) for _ in range(count)))
-    return [Person(v, q, *plan_for(rng, forums["topics"])) for v, q in zip(vote_joins, quiz_joins)]
+        board_joins = await asyncio.gather(*(join(forums["board"]["join_code"]) for _ in range(count)))
+    return [Person(v, q, b, *plan_for(rng, forums["topics"])) for v, q, b in zip(vote_joins, quiz_joins, board_joins)]
 
 
 # -- checks ---------------------------------------------------------------------------------------------
@@ -278,10 +317,15 @@ def stored(server: Server, forums: dict) -> tuple[dict, dict, int, int]:
         answers.setdefault((pid, question), []).append(choice)
     doubled_votes = sum(1 for v in ballots.values() if len(v) > 1)
     doubled_answers = sum(1 for v in answers.values() if len(v) > 1)
-    return ballots, answers, doubled_votes, doubled_answers
+    cards: dict = {}
+    for key, text, author in server.query("SELECT client_key, text, author_participant_id FROM cards "
+                                          "WHERE workshop_id = ?", forums["workshop"]):
+        cards.setdefault(key, []).append((text, author))
+    doubled_cards = sum(1 for v in cards.values() if len(v) > 1)
+    return ballots, answers, cards, doubled_votes + doubled_answers + doubled_cards
 
 
-def compare(people: list[Person], ballots: dict, answers: dict, acked_only: bool) -> dict:
+def compare(people: list[Person], ballots: dict, answers: dict, cards: dict, acked_only: bool) -> dict:
     """Acknowledged (or, after the resend, planned) operations missing or wrong in the database."""
     out = Counter()
     for p in people:
@@ -293,12 +337,16 @@ def compare(people: list[Person], ballots: dict, answers: dict, acked_only: bool
         for question, choice in answers_:
             if answers.get((p.quiz_pid, question)) != [choice]:
                 out["lost_answers"] += 1
+        for key, text in (p.acked_cards if acked_only else p.cards):
+            if cards.get(key) != [(text, p.board_pid)]:
+                out["lost_cards"] += 1
         if acked_only:
             unacked_v = p.votes[len(p.acked_votes):]
             unacked_a = p.answers[len(p.acked_answers):]
             out["stored_without_ack_votes"] += sum(1 for t, v in unacked_v if ballots.get((p.vote_pid, t)) == [v])
             out["stored_without_ack_answers"] += sum(
                 1 for q, c in unacked_a if answers.get((p.quiz_pid, q)) == [c])
+            out["stored_without_ack_cards"] += sum(1 for k, _t in p.cards[len(p.acked_cards):] if k in cards)
         else:
             planned = {(p.vote_pid, t) for t, _v in p.votes}
             out["extra_votes"] += sum(1 for key in ballots if key[0] == p.vote_pid and key not in planned)
@@ -332,8 +380,11 @@ async def projector_tally(server: Server, forums: dict, expected: dict, timeout:
         await client.disconnect()
 
 
-def recount_ok(server: Server, forums: dict) -> tuple[bool, bool, dict]:
-    """(`barcamp recount` says OK, the downloaded ballots recount to GET /results, the results)."""
+def recount_ok(server: Server, forums: dict, cli: bool = True) -> tuple[bool, bool, dict]:
+    """(`barcamp recount` says OK, the downloaded ballots recount to GET /results, the results).
+
+    cli=False skips the `barcamp recount` subprocess (reported as OK): the test suite's rounds.
+    """
     from app.privacy.recount import rank
 
     event_id = forums["vote"]["id"]
@@ -341,8 +392,10 @@ def recount_ok(server: Server, forums: dict) -> tuple[bool, bool, dict]:
     box = api(server, "GET", f"/events/{event_id}/ballots", forums["headers"])
     offline = rank(box["mode"], [(t["id"], t["title"]) for t in box["topics"]],
                    [(b["voter"], b["proposal_id"], b["value"]) for b in box["ballots"]])
-    cli = barcamp("recount", str(event_id), env=server.env)
-    return cli.returncode == 0 and "OK" in cli.stdout, offline == results, results
+    if not cli:
+        return True, offline == results, results
+    done = barcamp("recount", str(event_id), env=server.env)
+    return done.returncode == 0 and "OK" in done.stdout, offline == results, results
 
 
 def quiz_counts_ok(server: Server, forums: dict) -> bool:
@@ -356,29 +409,44 @@ def quiz_counts_ok(server: Server, forums: dict) -> bool:
 
 
 # -- a round ------------------------------------------------------------------------------------------------------
-async def run_round(server: Server, participants: int, rng: random.Random, kill_window: float | None) -> dict:
+async def run_round(server: Server, participants: int, rng: random.Random, kill: bool,
+                    cli_recount: bool = True) -> dict:
     forums = create_forums(server)
     people = await join_all(server, forums, participants, rng)
     await connect_all(server, forums, people)
     total_votes = sum(len(p.votes) for p in people)
     total_answers = sum(len(p.answers) for p in people)
+    total_cards = sum(len(p.cards) for p in people)
+    import aiohttp
 
-    kill_at = rng.uniform(0.05, kill_window) if kill_window else None
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT),
+                                 connector=aiohttp.TCPConnector(limit=64))
+    board = {"http": http, "url": server.url, "workshop": forums["workshop"]}
+
+    # kill when a random share of the burst has been acknowledged: always mid-burst, whatever the load
+    kill_share = rng.uniform(0.05, 0.95) if kill else None
+    total_ops = total_votes + total_answers + total_cards
     started = time.monotonic()
-    burst = asyncio.ensure_future(asyncio.gather(*(send_all(p, p.votes, p.answers) for p in people)))
-    killed = False
-    if kill_at is not None:
-        done, _ = await asyncio.wait({burst}, timeout=kill_at)
-        if not done:
-            server.kill9()
-            killed = True
+    burst = asyncio.ensure_future(asyncio.gather(*(send_all(p, p.votes, p.answers, p.cards, **board)
+                                                   for p in people)))
+    killed, kill_at = False, None
+    if kill_share is not None:
+        while not burst.done():
+            acked = sum(len(p.acked_votes) + len(p.acked_answers) + len(p.acked_cards) for p in people)
+            if acked >= kill_share * total_ops:
+                server.kill9()
+                killed, kill_at = True, time.monotonic() - started
+                break
+            await asyncio.sleep(0.005)
     await burst
     burst_seconds = time.monotonic() - started
     acked_votes = sum(len(p.acked_votes) for p in people)
     acked_answers = sum(len(p.acked_answers) for p in people)
+    acked_cards = sum(len(p.acked_cards) for p in people)
     row = {"kill_at": round(kill_at, 3) if kill_at is not None else None, "killed_mid_burst": killed,
-           "votes": total_votes, "answers": total_answers, "acked_votes": acked_votes,
-           "acked_answers": acked_answers, "burst_seconds": round(burst_seconds, 3)}
+           "kill_share": round(kill_share, 3) if kill_share is not None else None,
+           "votes": total_votes, "answers": total_answers, "cards": total_cards, "acked_votes": acked_votes,
+           "acked_answers": acked_answers, "acked_cards": acked_cards, "burst_seconds": round(burst_seconds, 3)}
 
     # -- the server is dead (or the burst finished): what the disk holds ---------------------------------
     if killed:
@@ -386,42 +454,49 @@ async def run_round(server: Server, participants: int, rng: random.Random, kill_
     else:
         server.kill9()  # a kill after the burst: still a crash, nothing in flight
         row["integrity"] = integrity(server)
-    ballots, answers, dv, da = stored(server, forums)
-    before = compare(people, ballots, answers, acked_only=True)
+    ballots, answers, cards, doubled = stored(server, forums)
+    before = compare(people, ballots, answers, cards, acked_only=True)
     row.update(lost_votes=before["lost_votes"], lost_answers=before["lost_answers"],
+               lost_cards=before["lost_cards"],
                stored_without_ack_votes=before["stored_without_ack_votes"],
-               stored_without_ack_answers=before["stored_without_ack_answers"], doubled_before=dv + da)
+               stored_without_ack_answers=before["stored_without_ack_answers"],
+               stored_without_ack_cards=before["stored_without_ack_cards"], doubled_before=doubled)
     await close_all(people)
 
     # -- restart, reconnect, resend what was not acknowledged ---------------------------------------------------
     server.start()
     server.restarts += 1
     resent_from = time.monotonic()
-    await connect_all(server, forums, people)
-    unacked = [(p, p.votes[len(p.acked_votes):], p.answers[len(p.acked_answers):]) for p in people]
-    row["resent"] = sum(len(v) + len(a) for _p, v, a in unacked)
-    await asyncio.gather(*(send_all(p, v, a) for p, v, a in unacked))
+    delays = sorted(await connect_all(server, forums, people))
+    row["rejoin_p95"] = round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3)
+    unacked = [(p, p.votes[len(p.acked_votes):], p.answers[len(p.acked_answers):], p.cards[len(p.acked_cards):])
+               for p in people]
+    row["resent"] = sum(len(v) + len(a) + len(c) for _p, v, a, c in unacked)
+    await asyncio.gather(*(send_all(p, v, a, c, **board) for p, v, a, c in unacked))
+    await http.close()
     row["resend_seconds"] = round(time.monotonic() - resent_from, 3)
     row["unacked_after_resend"] = (total_votes - sum(len(p.acked_votes) for p in people)
-                                   + total_answers - sum(len(p.acked_answers) for p in people))
+                                   + total_answers - sum(len(p.acked_answers) for p in people)
+                                   + total_cards - sum(len(p.acked_cards) for p in people))
     await close_all(people)
 
-    ballots, answers, dv, da = stored(server, forums)
-    after = compare(people, ballots, answers, acked_only=False)
-    row.update(missing_after=after["lost_votes"] + after["lost_answers"], extra_after=after["extra_votes"],
-               doubled=dv + da)
-    cli_ok, offline_ok, results = recount_ok(server, forums)
+    ballots, answers, cards, doubled = stored(server, forums)
+    after = compare(people, ballots, answers, cards, acked_only=False)
+    row.update(missing_after=after["lost_votes"] + after["lost_answers"] + after["lost_cards"],
+               extra_after=after["extra_votes"] + max(0, sum(len(v) for v in cards.values()) - total_cards),
+               doubled=doubled)
+    cli_ok, offline_ok, results = recount_ok(server, forums, cli_recount)
     row.update(recount_cli=cli_ok, recount_offline=offline_ok,
                live_tally=await projector_tally(server, forums, results), quiz_counts=quiz_counts_ok(server, forums))
-    row["ok"] = (row["integrity"] == "ok" and row["lost_votes"] == row["lost_answers"] == 0
+    row["ok"] = (row["integrity"] == "ok" and row["lost_votes"] == row["lost_answers"] == row["lost_cards"] == 0
                  and row["doubled_before"] == 0 and row["missing_after"] == row["extra_after"] == row["doubled"] == 0
                  and row["unacked_after_resend"] == 0 and cli_ok and offline_ok and row["live_tally"]
                  and row["quiz_counts"])
     return row
 
 
-async def run(participants: int, rounds: int, kill_window: float | None, synchronous: str, seed: int,
-              report=print) -> list[dict]:
+async def run(participants: int, rounds: int, kill: bool, synchronous: str, seed: int,
+              report=print, cli_recount: bool = True) -> list[dict]:
     rng = random.Random(seed)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-crash-"))
     server = Server(workdir, participants, synchronous)
@@ -430,7 +505,7 @@ async def run(participants: int, rounds: int, kill_window: float | None, synchro
     rows = []
     try:
         for n in range(1, rounds + 1):
-            row = await run_round(server, participants, rng, kill_window)
+            row = await run_round(server, participants, rng, kill, cli_recount)
             row["round"] = n
             rows.append(row)
             report(format_row(row))
@@ -440,24 +515,28 @@ async def run(participants: int, rounds: int, kill_window: float | None, synchro
 
 
 def format_row(row: dict) -> str:
-    kill = f"kill -9 at {row['kill_at']:.2f} s{'' if row['killed_mid_burst'] else ' (after the burst)'}" \
-        if row["kill_at"] is not None else "no kill"
+    kill = (f"kill -9 at {row['kill_at']:.2f} s ({row['kill_share']:.0%} of the burst acked)"
+            if row["killed_mid_burst"] else "no kill")
     return (f"round {row['round']:>2}: {kill} | votes acked {row['acked_votes']}/{row['votes']}, "
-            f"answers acked {row['acked_answers']}/{row['answers']} | lost {row['lost_votes'] + row['lost_answers']}, "
-            f"stored without ack {row['stored_without_ack_votes'] + row['stored_without_ack_answers']}, "
+            f"answers acked {row['acked_answers']}/{row['answers']}, cards acked {row['acked_cards']}/{row['cards']} | "
+            f"lost {row['lost_votes'] + row['lost_answers'] + row['lost_cards']}, stored without ack "
+            f"{row['stored_without_ack_votes'] + row['stored_without_ack_answers'] + row['stored_without_ack_cards']}, "
             f"resent {row['resent']} | doubled {row['doubled']} | integrity {row['integrity']} | "
             f"recount {'OK' if row['recount_cli'] and row['recount_offline'] else 'MISMATCH'} | "
             f"live tally {'=' if row['live_tally'] else '≠'} | quiz counts {'=' if row['quiz_counts'] else '≠'} | "
+            f"rejoin p95 {row['rejoin_p95']:.2f} s | "
             f"{'OK' if row['ok'] else 'FAILED'}")
 
 
 def totals(rows: list[dict]) -> dict:
-    keys = ("votes", "answers", "acked_votes", "acked_answers", "lost_votes", "lost_answers",
-            "stored_without_ack_votes", "stored_without_ack_answers", "resent", "doubled", "missing_after")
+    keys = ("votes", "answers", "cards", "acked_votes", "acked_answers", "acked_cards", "lost_votes",
+            "lost_answers", "lost_cards", "stored_without_ack_votes", "stored_without_ack_answers",
+            "stored_without_ack_cards", "resent", "doubled", "missing_after")
     out = {k: sum(r[k] for r in rows) for k in keys}
     out.update(rounds=len(rows), killed_mid_burst=sum(r["killed_mid_burst"] for r in rows),
                failed_rounds=sum(not r["ok"] for r in rows),
-               integrity_failures=sum(r["integrity"] != "ok" for r in rows))
+               integrity_failures=sum(r["integrity"] != "ok" for r in rows),
+               rejoin_p95_max=max(r["rejoin_p95"] for r in rows))
     return out
 
 
@@ -465,7 +544,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=50)
-    parser.add_argument("--kill-window", type=float, default=2.0, help="kill within this many seconds of the burst")
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"])
     parser.add_argument("--no-kill", action="store_true", help="no kill: measure the burst's throughput")
     parser.add_argument("--seed", type=int, default=7)
@@ -475,12 +553,12 @@ def main() -> int:
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     logging.getLogger("socketio.client").setLevel(logging.CRITICAL)
-    rows = asyncio.run(run(args.participants, args.rounds, None if args.no_kill else args.kill_window,
+    rows = asyncio.run(run(args.participants, args.rounds, not args.no_kill,
                            args.synchronous, args.seed, report=(lambda line: None) if args.json else print))
     summary = totals(rows)
     if args.no_kill:
         bursts = [r["burst_seconds"] for r in rows]
-        ops = [(r["votes"] + r["answers"]) / r["burst_seconds"] for r in rows]
+        ops = [(r["votes"] + r["answers"] + r["cards"]) / r["burst_seconds"] for r in rows]
         summary.update(burst_seconds_median=sorted(bursts)[len(bursts) // 2],
                        ops_per_second_median=round(sorted(ops)[len(ops) // 2], 1))
     summary["synchronous"] = args.synchronous

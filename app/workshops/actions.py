@@ -8,10 +8,11 @@ from app.workshops.models import Workshop
 from app.workshops.services import Caller
 
 
-def add_card(workshop_id: int, caller: Caller, section, text: str, gain=None, indicator=None) -> dict:
+def add_card(workshop_id: int, caller: Caller, section, text: str, gain=None, indicator=None,
+             client_key: str | None = None) -> dict:
     with write_transaction():
         workshop = services.get_workshop(workshop_id)
-        card = services.add_card(workshop, caller, section, text, gain, indicator)
+        card = services.add_card(workshop, caller, section, text, gain, indicator, client_key)
         out = services.single_card_out(card)
     realtime.board_changed(workshop_id)
     return out

@@ -93,6 +93,8 @@ class Card(db.Model):
     __table_args__ = (
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("number IS NULL OR number >= 1", name="number_positive"),
+        # A card resent after a lost acknowledgement (crash, reconnect) is the same card, never a second one.
+        UniqueConstraint("workshop_id", "client_key"),
     )
 
     #: primary key
@@ -116,6 +118,8 @@ class Card(db.Model):
     #: who wrote it (None when written by an organiser)
     author_participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"))
+    #: idempotency key chosen by the client that added the card (a UUID); a resend returns the same card
+    client_key: Mapped[str | None] = mapped_column(String(64))
     #: set when this card was merged into another one (its text was copied there; kept for the trail)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"), index=True)
     #: soft delete: hidden from the board and the restitution, kept in the database

@@ -46,6 +46,8 @@ class CardCreate(BaseModel):
     text: str = Field(min_length=1, max_length=TEXT_MAX)
     gain: str | None = Field(None, max_length=TEXT_MAX, description="propositions: what it gains")
     indicator: str | None = Field(None, max_length=TEXT_MAX, description="propositions: how to measure it")
+    client_key: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                   description="idempotency key (e.g. a UUID): resending it returns the same card")
 
 
 class SocketCardCreate(CardCreate):

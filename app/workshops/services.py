@@ -342,16 +342,26 @@ def _clean(text: str | None) -> str | None:
 
 
 def add_card(workshop: Workshop, caller: Caller, section: CardSection, text: str, gain: str | None = None,
-             indicator: str | None = None) -> Card:
-    """Add a card at the end of its section; a participant who writes joins the workshop."""
+             indicator: str | None = None, client_key: str | None = None) -> Card:
+    """Add a card at the end of its section; a participant who writes joins the workshop.
+
+    With a `client_key` already used on this board, return that card unchanged: a client that
+    resends a card whose acknowledgement was lost (crash, reconnect) never adds it twice; the
+    unique constraint (workshop, client_key) guarantees it whatever happens.
+    """
     _require_writer(workshop, caller)
+    if client_key:
+        existing = db.session.scalar(select(Card).where(Card.workshop_id == workshop.id,
+                                                        Card.client_key == client_key))
+        if existing is not None:
+            return existing
     text = _clean(text)
     if not text:
         raise InvalidInput("invalid_input", _("La carte est vide."))
     position = db.session.scalar(select(func.coalesce(func.max(Card.position), -1)).where(
         Card.workshop_id == workshop.id, Card.section == section)) + 1
     card = Card(workshop_id=workshop.id, section=section, text=text, gain=_clean(gain),
-                indicator=_clean(indicator), position=position, version=1,
+                indicator=_clean(indicator), position=position, version=1, client_key=client_key or None,
                 author_participant_id=caller.participant_id if caller.kind == "participant" else None)
     db.session.add(card)
     if caller.kind == "participant":

@@ -53,7 +53,8 @@ def on_workshop_leave(payload=None):
 def on_card_add(payload=None):
     data = validate(SocketCardCreate, payload)
     workshop, caller = _readable(data.workshop_id)
-    card = actions.add_card(workshop.id, caller, data.section, data.text, data.gain, data.indicator)
+    card = actions.add_card(workshop.id, caller, data.section, data.text, data.gain, data.indicator,
+                            data.client_key)
     return {"ok": True, "card": card}
 
 

@@ -132,7 +132,8 @@ def api_join(workshop_id: int, identity: Identity):
 @api_auth("organiser", "participant")
 def api_add_card(workshop_id: int, data: CardCreate, identity: Identity):
     workshop, caller = workshop_for(identity, workshop_id)
-    card = actions.add_card(workshop.id, caller, data.section, data.text, data.gain, data.indicator)
+    card = actions.add_card(workshop.id, caller, data.section, data.text, data.gain, data.indicator,
+                            data.client_key)
     return jsonify(card), 201
 
 
