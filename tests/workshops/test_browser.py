@@ -25,7 +25,8 @@ def test_two_phones_see_each_others_cards(live_server, browser):
                              headers=headers, timeout=10).json()
     phones = []
     for name in ("Alice", "Bob"):
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+        context = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True,
+                                      has_touch=True)
         phone = context.new_page()
         phone.goto(event["join_url"])
         phone.get_by_label("Votre prénom ou pseudonyme (facultatif)").fill(name)
@@ -55,7 +56,7 @@ def test_two_phones_see_each_others_cards(live_server, browser):
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     SHOTS.mkdir(parents=True, exist_ok=True)
     alice.screenshot(path=str(SHOTS / "workshop-phone.png"), full_page=True)
-    projector = browser.new_page(viewport={"width": 1920, "height": 1080})
+    projector = browser.new_page(locale="fr-FR", viewport={"width": 1920, "height": 1080})
     projector.goto(f"{event['projector_url']}/workshops/{workshop['id']}")
     expect(projector.locator('[data-cards="propositions"] .board-card-text')).to_have_text(["Créer le SANU"])
     projector.screenshot(path=str(SHOTS / "workshop-projector.png"))
