@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from time import monotonic
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_babel import gettext as _
 from flask_socketio import disconnect
 
@@ -59,8 +59,38 @@ def allow_event() -> bool:
         return True
     if bucket.refused == bucket.cutoff:
         log.warning("socket %s cut: %s events refused for flooding", getattr(request, "sid", "?"), bucket.refused)
+        key = _caller_key(session.get("live_identity") or {})
+        if key:  # a fresh connection would bring a fresh bucket: bar the caller for a while
+            _barred().update({key: monotonic() + current_app.config.get("SOCKET_FLOOD_PENALTY", 30)})
         disconnect()
     return False
+
+
+def _barred() -> dict[str, float]:
+    """Callers cut for flooding, until when (per process; a worker's flooder is cut by that worker)."""
+    return current_app.extensions.setdefault("barcamp_socket_barred", {})
+
+
+def _caller_key(stored: dict) -> str | None:
+    kind = stored.get("kind")
+    ident = {"organiser": stored.get("organiser_id"), "participant": stored.get("participant_id"),
+             "projector": stored.get("event_id")}.get(kind)
+    return f"{kind}:{ident}" if ident is not None else None
+
+
+def is_barred(identity) -> bool:
+    """Whether this identity was cut for flooding less than SOCKET_FLOOD_PENALTY seconds ago."""
+    ident = {"organiser": identity.organiser.id if identity.organiser else None,
+             "participant": identity.participant.id if identity.participant else None,
+             "projector": identity.event_id}.get(identity.kind)
+    barred = _barred()
+    until = barred.get(f"{identity.kind}:{ident}")
+    if until is None:
+        return False
+    if until < monotonic():
+        barred.pop(f"{identity.kind}:{ident}", None)
+        return False
+    return True
 
 
 def screen_event(args: tuple) -> dict | None:

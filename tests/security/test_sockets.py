@@ -109,7 +109,9 @@ def test_a_flooding_client_is_cut_and_others_are_still_served(app, socket_client
     event = make_event()
     topic = make_proposal(event)
     set_phase(event, "voting")
-    flooder = socket_client(make_participant(event)["token"])
+    app.config["SOCKET_FLOOD_PENALTY"] = 1.0
+    flooder_token = make_participant(event)["token"]
+    flooder = socket_client(flooder_token)
     neighbour = socket_client(make_participant(event)["token"])
     sent = 0
     while flooder.is_connected(NS) and sent < 2000:
@@ -120,6 +122,10 @@ def test_a_flooding_client_is_cut_and_others_are_still_served(app, socket_client
     assert cut_after <= sent <= cut_after + 50  # burst, then the cutoff's refusals (plus a little refill)
     ack = neighbour.emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS, callback=True)
     assert ack["ok"] is True and ack["value"] == 1
+    # a new connection would bring a new bucket: the flooder is barred for SOCKET_FLOOD_PENALTY seconds
+    assert socket_client(flooder_token).is_connected(NS) is False
+    time.sleep(1.1)
+    assert socket_client(flooder_token).is_connected(NS) is True
 
 
 # -- message size, on a real server (the test client skips Engine.IO's transport limits) ------------
