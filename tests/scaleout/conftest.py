@@ -195,7 +195,7 @@ class LiveClient:
         self.lock = threading.Lock()
         self.event_id = event_id
         self.sio = socketio.Client(reconnection=False)
-        for name in ("tally", "proposal", "phase", "quiz"):
+        for name in ("tally", "proposal", "phase", "quiz", "board", "schedule"):
             self.sio.on(name, self._recorder(name), namespace=NS)
         self.sio.connect(worker.url, namespaces=[NS], auth={"token": token}, transports=["websocket"],
                          wait_timeout=10)

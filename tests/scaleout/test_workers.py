@@ -154,3 +154,30 @@ def test_worker_killed_mid_burst_loses_no_acknowledged_vote_and_its_clients_resy
     if stored:
         wait_for(lambda: projector.named("tally") and score(projector.named("tally")[-1]) == totals, timeout=10)
     assert score(forum.results()) == totals
+
+
+def test_card_on_worker_a_reaches_the_board_of_a_phone_on_worker_c_in_version_order(cluster, live_clients):
+    a, _b, c = cluster.workers
+    forum = Forum(cluster, topics=1)
+    forum.set_phase("closed")
+    forum.set_phase("workshops")
+    workshop = forum.api("post", f"/events/{forum.id}/workshops", expect=201, headers=forum.organiser,
+                         json={"title": "Transition numérique", "proposal_ids": [forum.topics[0]]})
+    alice = live_clients(a, forum.join()["token"], forum.id)
+    bob = live_clients(c, forum.join()["token"], forum.id)
+    joined = bob.call("workshop_join", {"workshop_id": workshop["id"]})
+    assert alice.call("workshop_join", {"workshop_id": workshop["id"]})["ok"] is True
+
+    for n in range(3):
+        ack = alice.call("card_add", {"workshop_id": workshop["id"], "section": "constat", "text": f"Constat {n}"})
+        assert ack["ok"] is True, ack
+
+    def cards(board):
+        return sorted(card["text"] for section in board["sections"] for card in section["cards"])
+
+    wait_for(lambda: bob.named("board") and cards(bob.named("board")[-1]["board"]) == ["Constat 0", "Constat 1",
+                                                                                     "Constat 2"], timeout=5)
+    versions = [m["version"] for m in bob.named("board")]
+    assert versions == sorted(set(versions))  # strictly increasing, no duplicate
+    assert versions[0] > joined["board"]["version"]
+    assert {m["workshop_id"] for m in bob.named("board")} == {workshop["id"]}
