@@ -224,3 +224,28 @@ def test_bigger_room_promotes_the_waiting_list_and_a_clashing_move_cancels_the_m
     assert after[other]["slot_id"] == alpha["slot_id"] and after[other]["confirmed"] == 0  # clash: cancelled
     assert client.get(f"{published['base']}/schedule", headers=people[0]["headers"]).get_json()["me"] == [
         {"session_id": alpha["id"], "status": "confirmed"}]
+
+
+def test_participants_see_nothing_of_an_unpublished_grid(client, api, make_forum, make_participant):
+    forum = make_forum()
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    p = make_participant(forum)
+
+    assert client.get(f"{forum['base']}/schedule", headers=p["headers"]).get_json() == {"published": False}
+    assert error_of(client.get(f"{forum['base']}/agenda.ics", headers=p["headers"])) == (409, "grid_not_published")
+
+
+def test_sessions_rooms_and_formats_of_another_forum_are_refused(client, api, make_forum):
+    forum, other = make_forum(), make_forum()
+    session = api("POST", f"{forum['base']}/schedule/auto", forum["org"])["sessions"][0]
+    foreign_room = other["rooms"]["Grande salle"]
+    url = f"{forum['base']}/schedule/{session['id']}"
+
+    assert error_of(client.put(url, headers=forum["org"], json={"room_id": foreign_room,
+                                                                "slot_id": forum["slots"][0]})) == (404, "room_not_found")
+    assert error_of(client.put(url, headers=forum["org"], json={"room_id": None, "slot_id": forum["slots"][0]})) == (
+        422, "incomplete_cell")
+    assert error_of(client.put(url, headers=forum["org"], json={"room_id": None, "slot_id": None,
+                                                                "format": "inconnu"})) == (422, "unknown_format")
+    assert error_of(client.put(f"{other['base']}/schedule/{session['id']}", headers=other["org"],
+                               json={"room_id": None, "slot_id": None})) == (404, "session_not_found")
