@@ -76,7 +76,11 @@
     var slot = function (name) { return li.querySelector('[data-slot="' + name + '"]'); };
     slot("number").textContent = card.number ? "#" + card.number : "";
     slot("number").hidden = !card.number;
-    slot("text").textContent = card.text;
+    // glossary terms marked by the server (app/resources/glossary.py) stay while the text is unchanged
+    if (slot("text").getAttribute("data-text") !== card.text) {
+      slot("text").removeAttribute("data-text");
+      slot("text").textContent = card.text;
+    }
     slot("gain").textContent = card.gain || "";
     slot("gain-row").hidden = !card.gain;
     slot("indicator").textContent = card.indicator || "";

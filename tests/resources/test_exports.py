@@ -67,3 +67,18 @@ def test_json_export_carries_the_resource_fields(app, attached):
     assert chapters[0]["further_reading"] == [{
         "title": TITLE, "author": "", "source": "lagazettedescommunes.com", "date": "25/07/2017", "url": URL,
         "summary": chapters[0]["further_reading"][0]["summary"]}]
+
+
+def test_glossary_terms_in_board_cards_are_explained(client, forum_with_workshop):
+    forum = forum_with_workshop
+    card = client.post(f"/api/v1/workshops/{forum['workshop']}/cards", headers=forum["headers"],
+                       json={"section": "constat", "text": "Un peu de Jugaad <i>et</i> de jugaad"})
+    assert card.status_code == 201, card.get_json()
+    organiser = forum["event"]["organiser"]
+    client.post("/organiser/login", data={"email": organiser["email"], "password": organiser["password"]})
+    html = client.get(f"/organiser/events/{forum['event']['id']}/workshops/{forum['workshop']}").get_data(as_text=True)
+    glossary = f"/e/{forum['event']['id']}/glossaire#term-jugaad"
+    assert html.count(glossary) == 1
+    assert f'Un peu de <a class="glossary-term" href="{glossary}"' in html
+    assert "&lt;i&gt;et&lt;/i&gt; de jugaad</p>" in html
+
