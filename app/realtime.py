@@ -4,8 +4,8 @@ Every message to a forum's room carries `version`, a per-forum counter that grow
 message. A client that sees a gap (or reconnects) asks for the full state again. Tallies are
 not sent per vote: a vote marks its forum dirty, and a background task sends at most one tally
 per forum every TALLY_INTERVAL seconds, and only when the ranking changed. In one process,
-tallies form a stream of their own (`"stream": "tally"`, their own counter): screens hear each
-one, phones at most one per PHONE_TALLY_INTERVAL, the latest.
+tallies and quiz answer counts are streams of their own (`"stream": "tally"|"quiz"`, their own
+counters): screens hear each one, phones at most one per PHONE_TALLY_INTERVAL, the latest.
 """
 from __future__ import annotations
 
@@ -43,13 +43,19 @@ def audience_room(event_id: int, audience: str) -> str:
     return f"event:{event_id}:{audience}"
 
 
-def tally_stream(event_id: int) -> str:
-    """Counter of a forum's tallies: a stream of its own, apart from the forum's message sequence.
+#: coalesced messages that are whole snapshots (a ranking, answer counts): each kind is a stream
+#: with its own counter, apart from the forum's message sequence
+STREAMS = ("tally", "quiz")
 
-    A tally is a whole ranking, so a client that skips one loses nothing: phones can hear fewer
-    tallies than screens without seeing a gap in the forum's sequence (and resyncing for it).
+
+def stream_counter(kind: str, event_id: int) -> str:
+    """Counter of one stream of a forum.
+
+    A tally or a quiz count is a whole snapshot, so a client that skips one loses nothing: phones
+    can hear fewer of them than screens without seeing a gap in the forum's sequence (and
+    resyncing for it).
     """
-    return f"tally-{event_id}"
+    return f"{kind}-{event_id}"
 
 
 class MemoryVersions:
@@ -190,8 +196,8 @@ class LiveHub:
         #: phones hear at most one tally per PHONE_TALLY_INTERVAL: the fan-out to thousands of
         #: phones, not the vote, is what costs a server (docs/performance.md)
         self.phone_interval = float(app.config.get("PHONE_TALLY_INTERVAL", 0.5))
-        self._phones_due: dict[int, dict] = {}
-        self._phones_sent_at: dict[int, float] = {}
+        self._phones_due: dict[tuple[str, int], dict] = {}
+        self._phones_sent_at: dict[tuple[str, int], float] = {}
         url = app.config.get("REDIS_URL")
         self.versions = RedisVersions(url) if url else MemoryVersions()
         #: several workers share Redis: versions, publication and coalescing go through it
@@ -291,7 +297,7 @@ class LiveHub:
                     if self._last_ranking.get(event_id) == results:
                         continue
                     self._last_ranking[event_id] = results
-                    self._send_tally(event_id, results)
+                    self._send_stream("tally", event_id, results)
                     sent += 1
             finally:
                 db.session.remove()
@@ -327,33 +333,33 @@ class LiveHub:
                     if body is None or self._last_quiz.get(event_id) == body:
                         continue
                     self._last_quiz[event_id] = body
-                    self.emit(event_id, "quiz", body)
+                    self._send_stream("quiz", event_id, body)
                     sent += 1
             finally:
                 db.session.remove()
         return sent
 
-    def _send_tally(self, event_id: int, results: dict) -> None:
-        """Send a tally to the forum's screens now, and to its phones when their interval allows."""
-        version = self.versions.next(tally_stream(event_id))
-        message = {"event_id": event_id, "version": version, "stream": "tally", **results}
-        socketio.emit("tally", message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
+    def _send_stream(self, kind: str, event_id: int, body: dict) -> None:
+        """Send a snapshot to the forum's screens now, and to its phones when their interval allows."""
+        version = self.versions.next(stream_counter(kind, event_id))
+        message = {"event_id": event_id, "version": version, "stream": kind, **body}
+        socketio.emit(kind, message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
         with self._lock:
-            self._phones_due[event_id] = message
-        self.flush_phone_tallies()
+            self._phones_due[(kind, event_id)] = message
+        self.flush_phone_streams()
 
-    def flush_phone_tallies(self, force: bool = False) -> int:
-        """Send phones the latest tally of each forum whose phones have waited long enough."""
+    def flush_phone_streams(self, force: bool = False) -> int:
+        """Send phones the latest snapshot of each stream whose phones have waited long enough."""
         now = time.monotonic()
         due = []
         with self._lock:
-            for event_id, message in list(self._phones_due.items()):
-                if force or now - self._phones_sent_at.get(event_id, 0.0) >= self.phone_interval:
-                    due.append(message)
-                    del self._phones_due[event_id]
-                    self._phones_sent_at[event_id] = now
-        for message in due:
-            socketio.emit("tally", message, to=audience_room(message["event_id"], PHONES), namespace=NAMESPACE)
+            for key, message in list(self._phones_due.items()):
+                if force or now - self._phones_sent_at.get(key, 0.0) >= self.phone_interval:
+                    due.append((key[0], message))
+                    del self._phones_due[key]
+                    self._phones_sent_at[key] = now
+        for kind, message in due:
+            socketio.emit(kind, message, to=audience_room(message["event_id"], PHONES), namespace=NAMESPACE)
         return len(due)
 
     def _loop(self) -> None:
@@ -361,7 +367,7 @@ class LiveHub:
             socketio.sleep(self.interval)
             try:
                 self.flush_tallies()
-                self.flush_phone_tallies()
+                self.flush_phone_streams()
             except Exception:  # keep the loop alive whatever one forum does
                 log.exception("tally broadcast failed")
             try:
@@ -401,7 +407,7 @@ def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
     live.mark_tally(event_id)
     if not live.shared:  # several workers: the lease holder sends it within TALLY_INTERVAL
         live.flush_tallies()
-        live.flush_phone_tallies(force=True)
+        live.flush_phone_streams(force=True)
 
 
 def quiz_answered(event_id: int) -> None:
@@ -424,8 +430,10 @@ def current_version(event_id: int) -> int:
     return hub().versions.current(event_id)
 
 
-def current_tally_version(event_id: int) -> int:
-    return hub().versions.current(tally_stream(event_id))
+def current_stream_versions(event_id: int) -> dict[str, int]:
+    """The current version of each stream of a forum (`streams` of the join snapshot)."""
+    versions = hub().versions
+    return {kind: versions.current(stream_counter(kind, event_id)) for kind in STREAMS}
 
 
 # -- the grid ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from app.accounts.identity import Identity
 from app.events.models import Event
 from app.events.presenters import event_out
 from app.proposals.services import proposal_out, visible_proposals
-from app.realtime import current_tally_version, current_version
+from app.realtime import current_stream_versions, current_version
 from app.voting.services import compute_results, my_votes
 
 
@@ -16,10 +16,10 @@ def event_state(event: Event, identity: Identity) -> dict:
     a higher version and reaches the client as a message after this snapshot.
     """
     version = current_version(event.id)
-    tally_version = current_tally_version(event.id)
+    streams = current_stream_versions(event.id)
     state = {
         "version": version,
-        "tally_version": tally_version,
+        "streams": streams,
         "event": event_out(event),
         "proposals": [proposal_out(p) for p in visible_proposals(event.id)],
         "tally": compute_results(event),

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from app import realtime
 from app.common.db import write_transaction
-from app.quiz.services import configure, participant_view, quiz_state, step, submit_answer
+from app.quiz.answers import AnswerRequest, combiner
+from app.quiz.services import configure, participant_view, quiz_state, step
 
 
-def answer(event, participant, question: int, choice: int) -> dict:
-    """Record an answer, commit it, then schedule the coalesced counts; return the phone's view."""
-    with write_transaction():
-        view = submit_answer(event, participant, question, choice)
-    realtime.quiz_answered(event.id)
+def answer(event_id: int, participant_id: int, question: int, choice: int) -> dict:
+    """Record an answer, committed (possibly with other concurrent answers), then schedule the counts.
+
+    Return the phone's view. Concurrent answers share transactions (app/quiz/answers.py): each
+    caller returns only once the transaction holding its answer has committed.
+    """
+    view = combiner.submit(AnswerRequest(event_id, participant_id, question, choice))
+    realtime.quiz_answered(event_id)
     return view
 
 

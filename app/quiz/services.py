@@ -12,8 +12,8 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, InvalidInput, NotFound
+from app.common.db import utcnow
+from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.events.enums import Phase
 from app.events.models import Event
 from app.extensions import db
@@ -178,44 +178,16 @@ def accepting(event: Event, run: QuizRun | None, question: int | None = None) ->
 def submit_answer(event: Event, participant: Participant, question: int, choice: int) -> dict:
     """Set the participant's answer to one question (absolute; a second answer replaces the first).
 
-    Run inside write_transaction(). On PostgreSQL the participant row is locked first so that two
-    concurrent answers of one phone queue up; on SQLite the write lock does that. The unique
-    constraint (participant, question) makes a second row impossible whatever happens.
-    Returns the participant's view (answers, profile or score).
+    Run inside write_transaction(); live answers go through app/quiz/answers.py in batches, with
+    the same checks. The unique constraint (participant, question) makes a second row impossible
+    whatever happens. Returns the participant's view (answers, profile or score).
     """
-    from app.events.services import require_phase
+    from app.quiz.answers import AnswerRequest, record_answers
 
-    if participant.event_id != event.id:
-        raise Conflict("not_a_participant", _("Vous ne participez pas à ce forum."))
-    if not is_sqlite():
-        db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
-    db.session.refresh(event)
-    require_phase(event, Phase.ICEBREAKER)
-    quiz = quiz_of(event)
-    if not 0 <= question < len(quiz.questions):
-        raise NotFound("unknown_question", _("Question inconnue : %(n)s.", n=question))
-    if not 0 <= choice < len(quiz.questions[question].answers):
-        raise InvalidInput("invalid_choice", _("Réponse inconnue : %(n)s.", n=choice))
-    run = get_run(event)
-    if run is not None:
-        db.session.refresh(run)
-    if not accepting(event, run, question):
-        if run is not None and run.status == LiveStatus.RESULTS:
-            raise Conflict("quiz_finished", _("Le quiz est terminé : les réponses sont closes."))
-        raise Conflict("question_closed", _("Cette question n'est pas ouverte aux réponses."))
-    response_ms = None
-    if run.mode == QuizMode.LIVE and run.question_opened_at is not None:
-        response_ms = max(0, int((utcnow() - _aware(run.question_opened_at)).total_seconds() * 1000))
-    existing = db.session.scalar(
-        select(QuizAnswer).where(QuizAnswer.participant_id == participant.id, QuizAnswer.question == question)
-    )
-    if existing is None:
-        db.session.add(QuizAnswer(event_id=event.id, participant_id=participant.id, question=question,
-                                  choice=choice, response_ms=response_ms))
-    elif existing.choice != choice:
-        existing.choice, existing.response_ms = choice, response_ms
-    db.session.flush()
-    return participant_view(event, participant, quiz)
+    outcome = record_answers([AnswerRequest(event.id, participant.id, question, choice)])[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
 
 def my_answers(participant_id: int) -> dict[int, int]:
@@ -268,9 +240,14 @@ def participant_view(event: Event, participant: Participant, quiz: Quiz | None =
         select(QuizAnswer.question, QuizAnswer.choice, QuizAnswer.response_ms)
         .where(QuizAnswer.participant_id == participant.id)
     ).all()
+    return participant_view_of(participant.id, quiz, rows)
+
+
+def participant_view_of(participant_id: int, quiz: Quiz, rows) -> dict:
+    """The phone's view from its answer rows (question, choice, response_ms)."""
     answers = {q: c for q, c, _ms in rows}
     view = {
-        "participant_id": participant.id,
+        "participant_id": participant_id,
         "answers": {str(q): c for q, c in sorted(answers.items())},
         "complete": len(answers) == len(quiz.questions),
     }

@@ -36,7 +36,7 @@ def api_quiz(event_id: int, identity: Identity):
 @api_auth("participant")
 def api_answer(event_id: int, question_index: int, data: AnswerIn, identity: Identity):
     event = event_for(identity, event_id)
-    return jsonify(answer(event, identity.participant, question_index, data.choice))
+    return jsonify(answer(event.id, identity.participant.id, question_index, data.choice))
 
 
 @api_route(bp, "/events/<int:event_id>/quiz/me", "GET", summary="One's own answers and profile (or score)",
@@ -89,7 +89,7 @@ def page_answer(event_id: int, question_index: int):
         flash(_("Réponse invalide."), "error")
         return redirect(target + f"?q={question_index}")
     try:
-        view = answer(event, participant, question_index, form.choice.data)
+        view = answer(event.id, participant.id, question_index, form.choice.data)
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(target + f"?q={question_index}")

@@ -1,23 +1,19 @@
 """Record many ballots in one transaction: the write path of a live vote under load.
 
-A forum of 3,000 phones sends hundreds of votes a second. One transaction per vote spends most of
-its time in per-statement overhead and in the commit; `record_ballots` checks and writes a whole
-batch with a handful of statements, and `BallotCombiner` forms the batches: callers that arrive
-while a batch is being written queue up, and the next one to get the lock writes every queued
-vote at once (flat combining, a form of group commit). Every caller still gets its own answer,
-and only after the transaction holding its ballot has committed.
+`record_ballots` checks and writes a whole batch of votes with a handful of statements;
+`combiner` (app/common/batching.py) forms the batches from concurrent callers and answers each
+one after the commit.
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from app.common.db import is_sqlite, utcnow, write_transaction
+from app.common.batching import GroupCommit
+from app.common.db import is_sqlite, utcnow
 from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.events.enums import Phase, VotingMode
 from app.events.models import Event
@@ -29,8 +25,6 @@ from app.voting.models import Ballot
 
 #: highest grade of the majority judgment (0 = Pas prioritaire … 4 = Très prioritaire)
 MAX_GRADE = 4
-#: at most this many votes in one transaction (bounds the time one commit holds the writers)
-MAX_BATCH = 500
 
 _ballots = Ballot.__table__
 _insert_ballot = _ballots.insert()
@@ -178,57 +172,5 @@ def _write_changes(touched: dict[tuple[int, int], int], stored: dict, ballots: d
         session.execute(_insert_ballot, inserts)
 
 
-class _Slot:
-    __slots__ = ("request", "outcome", "done")
-
-    def __init__(self, request: BallotRequest) -> None:
-        self.request = request
-        self.outcome = None
-        self.done = False
-
-
-class BallotCombiner:
-    """Group concurrent votes into shared transactions; answer each caller after the commit.
-
-    A caller queues its vote, then takes the lock. If the caller before it already wrote that
-    vote, it just returns the outcome; otherwise it writes every queued vote in one transaction
-    (at most MAX_BATCH) and hands each caller its outcome. Works the same with threads and with
-    gevent's patched locks.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._queue: deque[_Slot] = deque()  # append and popleft are atomic
-
-    def submit(self, request: BallotRequest) -> tuple[int, int | None]:
-        slot = _Slot(request)
-        self._queue.append(slot)
-        # Let the other ready callers (greenlets whose vote has just arrived) queue theirs first:
-        # SQLite calls never yield, so without this pause every batch would hold a single vote.
-        time.sleep(0)
-        while not slot.done:
-            with self._lock:
-                if slot.done:
-                    break
-                batch = []
-                while self._queue and len(batch) < MAX_BATCH:
-                    batch.append(self._queue.popleft())
-                self._write(batch)
-        if isinstance(slot.outcome, BaseException):
-            raise slot.outcome
-        return slot.outcome
-
-    @staticmethod
-    def _write(batch: list[_Slot]) -> None:
-        try:
-            with write_transaction():
-                outcomes = record_ballots([s.request for s in batch])
-        except Exception as failure:  # the whole transaction failed: every vote in it is refused
-            outcomes = [failure] * len(batch)
-        for s, outcome in zip(batch, outcomes):
-            s.outcome = outcome
-            s.done = True
-
-
-#: the combiner of this process
-combiner = BallotCombiner()
+#: the group commit of this process's live votes
+combiner = GroupCommit(record_ballots)

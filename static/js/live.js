@@ -4,7 +4,7 @@
  * per forum, +1 per message). A message at or below the current version is stale and dropped; one
  * more than one step ahead means we missed something, so we ask for the full state (`sync`).
  * Messages received before the join (or sync) answer are buffered and replayed if newer.
- * A message with a `stream` (tallies) is a whole snapshot counted apart: it applies when newer
+ * A message with a `stream` (tallies, quiz counts) is a whole snapshot counted apart: it applies when newer
  * than the last of its stream, and skipping one is no gap.
  *
  *   Live.connect({eventId, token, onState(state), handlers: {proposal(msg), phase(msg), tally(msg)}})
@@ -21,7 +21,7 @@
   var config = null;
   var handlers = {};
   var version = null;
-  var streams = {};   // stream name -> last version applied (tallies)
+  var streams = {};   // stream name -> last version applied (tallies, quiz counts)
   var ready = false; // true once the join/sync answer gave us a snapshot
   var pending = [];   // messages received while not ready
 
@@ -31,7 +31,7 @@
 
   function applyState(state) {
     version = state.version;
-    streams = { tally: typeof state.tally_version === "number" ? state.tally_version : 0 };
+    streams = Object.assign({}, state.streams || {});
     ready = true;
     if (config.onState) config.onState(state);
     var queued = pending.sort(function (a, b) { return a.msg.version - b.msg.version; });

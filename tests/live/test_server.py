@@ -157,7 +157,7 @@ def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_cli
     assert a.call("vote", {"proposal_id": alpha, "value": 2})["ok"] is True
 
     tally = wait_for(lambda: [t for t in b.named("tally") if t["ranking"][0]["score"] == 2], timeout=10)[-1]
-    assert tally["stream"] == "tally" and tally["version"] > b_state["tally_version"]
+    assert tally["stream"] == "tally" and tally["version"] > b_state["streams"]["tally"]
     assert [(r["proposal_id"], r["score"], r["voters"]) for r in tally["ranking"]] == [(alpha, 2, 1), (beta, 0, 0)]
 
     b.close()
@@ -169,7 +169,7 @@ def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_cli
     assert resync["ok"] is True
     assert resync["state"]["tally"] == forum.results()
     assert [(r["proposal_id"], r["score"]) for r in resync["state"]["tally"]["ranking"]] == [(alpha, 1), (beta, 1)]
-    assert resync["state"]["tally_version"] >= tally["version"]
+    assert resync["state"]["streams"]["tally"] >= tally["version"]
 
 
 def test_coalesced_tallies_over_real_sockets(server, live_clients):
@@ -191,12 +191,12 @@ def test_coalesced_tallies_over_real_sockets(server, live_clients):
 
     assert len(tallies) <= elapsed / 0.2 + 2  # Config.TALLY_INTERVAL of the server
     assert len(tallies) < 30
-    versions = [state["tally_version"]] + [t["version"] for t in tallies]
+    versions = [state["streams"]["tally"]] + [t["version"] for t in tallies]
     assert all(b > a for a, b in zip(versions, versions[1:]))
     # phones hear at most one tally per PHONE_TALLY_INTERVAL (0.5 s), always the latest, in order,
     # and a skipped tally is no gap in the forum's sequence: no resync
     assert len(phone_tallies) <= elapsed / 0.5 + 2
-    phone_versions = [phone_state["tally_version"]] + [t["version"] for t in phone_tallies]
+    phone_versions = [phone_state["streams"]["tally"]] + [t["version"] for t in phone_tallies]
     assert all(b > a for a, b in zip(phone_versions, phone_versions[1:]))
     assert set(t["version"] for t in phone_tallies) <= set(t["version"] for t in tallies)
 

@@ -157,7 +157,7 @@ def test_tallies_are_coalesced_versioned_and_end_on_the_results(app, client, soc
     assert len(tallies) <= elapsed / interval + 2
     assert len(tallies) < 30
     versions = [t["version"] for t in tallies]
-    assert all(b > a for a, b in zip([state["tally_version"], *versions], versions))
+    assert all(b > a for a, b in zip([state["streams"]["tally"], *versions], versions))
 
 
 def test_no_tally_when_nothing_changed(app, client, socket_client, make_event, make_participant, make_proposal):
