@@ -22,20 +22,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from app import create_app  # noqa: E402
-from app.accounts.services import create_organiser  # noqa: E402
-from app.common.db import write_transaction  # noqa: E402
-from app.config import TestConfig  # noqa: E402
-from app.events.schemas import EventCreate  # noqa: E402
-from app.events.services import create_event, transition_phase  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.participants.models import Participant  # noqa: E402
-from app.proposals.models import Proposal  # noqa: E402
-from app.schedule import scheduler  # noqa: E402
-from app.schedule.services import auto_schedule, build_problem, create_room, create_slot  # noqa: E402
-from app.voting.models import Ballot  # noqa: E402
+from app import create_app
+from app.accounts.services import create_organiser
+from app.common.db import write_transaction
+from app.config import TestConfig
+from app.events.schemas import EventCreate
+from app.events.services import create_event, transition_phase
+from app.extensions import db
+from app.participants.models import Participant
+from app.proposals.models import Proposal
+from app.schedule import scheduler
+from app.schedule.services import auto_schedule, build_problem, create_room, create_slot
+from app.voting.models import Ballot
 
 
 def build(args, rng: random.Random) -> int:

@@ -20,7 +20,7 @@ from app.proposals.models import Proposal
 from app.schedule import scheduler
 from app.schedule.enums import SignupStatus
 from app.schedule.formats import get_format
-from app.schedule.models import Grid, GridSession, Room, Slot, Signup
+from app.schedule.models import Grid, GridSession, Room, Signup, Slot
 from app.voting.models import Ballot
 from app.voting.services import compute_results
 
@@ -308,6 +308,7 @@ def auto_schedule(event: Event, *, iterations: int = 5000) -> dict:
         session = sessions.get(proposal_id) or add_session(event, proposal_id)
         session.slot_id, session.room_id = slot_id, room_id
     db.session.flush()
+    db.session.expire_all()  # rooms changed under the sessions: capacities are read afresh
     for session in list_sessions(event):
         _fill_seats(session)
     return {"scheduler": result.figures, "baseline": baseline.figures, "unscheduled": result.unscheduled}

@@ -6,13 +6,23 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import realtime
-from app.accounts.identity import (Identity, api_auth, current_identity, event_for, projector_auth_token,
-                                   session_participant_token)
+from app.accounts.identity import (
+    Identity,
+    api_auth,
+    current_identity,
+    event_for,
+    projector_auth_token,
+    session_participant_token,
+)
 from app.common.api import api_route
 from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden, Unauthorized
-from app.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
+from app.common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from app.events.presenters import projector_url
+from app.events.services import (
+    find_event_by_projector_token,
+    get_event,
+    get_event_for_organiser,
+)
 from app.participants.services import participant_from_token
 from app.proposals.services import visible_proposals
 from app.schedule import bp
@@ -20,8 +30,20 @@ from app.schedule import services as grid
 from app.schedule.calendar import build_ics
 from app.schedule.formats import format_choices, load_formats
 from app.schedule.forms import ActionForm, AddSessionForm, PlaceForm, RoomForm, SlotForm
-from app.schedule.schemas import (AutoOut, GridOut, PublishIn, RoomIn, RoomList, RoomOut, SessionOut, SessionPlace,
-                                  SignupOut, SlotIn, SlotList, SlotOut)
+from app.schedule.schemas import (
+    AutoOut,
+    GridOut,
+    PublishIn,
+    RoomIn,
+    RoomList,
+    RoomOut,
+    SessionOut,
+    SessionPlace,
+    SignupOut,
+    SlotIn,
+    SlotList,
+    SlotOut,
+)
 
 
 def _grid_for(event, identity: Identity) -> dict:
@@ -128,7 +150,7 @@ def _signup_event(session_id: int, identity: Identity):
 
     session = db.session.get(GridSession, session_id)
     if session is None or session.event_id != identity.event_id:
-        raise DomainError("session_not_found", _("Cette session n'existe pas dans ce forum."), status=404)
+        raise NotFound("session_not_found", _("Cette session n'existe pas dans ce forum."))
     return event_for(identity, session.event_id)
 
 
@@ -168,7 +190,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 def api_agenda(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
     if identity.kind != "organiser" and not grid.is_published(event):
-        raise DomainError("grid_not_published", _("Le programme n'est pas encore publié."), status=409)
+        raise Conflict("grid_not_published", _("Le programme n'est pas encore publié."))
     return _ics_response(build_ics(event, grid.list_sessions(event), host=request.host), f"forum-{event.id}.ics")
 
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.schedule.formats import FORMATS_DIR, FormatError, load_format_file, load_formats
+from app.schedule.formats import (
+    FORMATS_DIR,
+    FormatError,
+    load_format_file,
+    load_formats,
+)
 
 GOOD = """slug: atelier
 name: Atelier test

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,7 +59,7 @@ def check_hard_constraints(problem: Problem, placement: dict[int, tuple[int, int
         here = [(topics[t].audience, capacity[room]) for t, (s, room) in placement.items()
                 if s == slot and not topics[t].locked]
         here.sort(key=lambda x: (-x[0], -x[1]))
-        assert all(a[1] >= b[1] for a, b in zip(here, here[1:]) if a[0] > b[0]), "a bigger audience got a smaller room"
+        assert all(a[1] >= b[1] for a, b in pairwise(here) if a[0] > b[0]), "a bigger audience got a smaller room"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -44,7 +44,7 @@ def test_only_the_owner_organiser_changes_the_grid(client, make_forum, make_orga
     assert error_of(client.post(f"{forum['base']}/rooms", json=room, headers=other["headers"]))[0] == 403
     assert error_of(client.post(f"{forum['base']}/schedule/auto", headers=participant["headers"])) == (
         403, "forbidden")
-    assert error_of(client.put(f"/api/v1/sessions/1/signup", headers=forum["org"])) == (403, "forbidden")
+    assert error_of(client.put("/api/v1/sessions/1/signup", headers=forum["org"])) == (403, "forbidden")
 
 
 def test_auto_schedule_puts_bigger_audiences_in_bigger_rooms_and_separates_shared_voters(api, make_forum):
@@ -54,7 +54,7 @@ def test_auto_schedule_puts_bigger_audiences_in_bigger_rooms_and_separates_share
 
     sessions = by_topic(body, forum)
     assert set(sessions) == {"Alpha", "Beta", "Gamma", "Delta"}
-    big, small = forum["rooms"]["Grande salle"], forum["rooms"]["Petite salle"]
+    big = forum["rooms"]["Grande salle"]
     assert sessions["Alpha"]["room_id"] == big  # 3 voters
     assert sessions["Alpha"]["slot_id"] != sessions["Beta"]["slot_id"]  # ana and bob want both
     assert sessions["Beta"]["room_id"] == big  # the biggest audience of its slot
@@ -151,7 +151,7 @@ def test_waiting_list_is_promoted_in_order(client, published, make_participant):
     second_leaves = signup(client, published, "Alpha", people[11], method="DELETE")  # waiting n°2 gives up
 
     assert left.get_json() == {"status": "cancelled"} and second_leaves.get_json() == {"status": "cancelled"}
-    mine = lambda p: client.get(f"{published['base']}/schedule", headers=p["headers"]).get_json()["me"]  # noqa: E731
+    mine = lambda p: client.get(f"{published['base']}/schedule", headers=p["headers"]).get_json()["me"]
     assert mine(people[10]) == [{"session_id": published["sessions"]["Alpha"]["id"], "status": "confirmed"}]
     assert mine(people[12]) == [{"session_id": published["sessions"]["Alpha"]["id"], "status": "waiting",
                                  "position": 1}]
