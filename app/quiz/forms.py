@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, NumberRange, Optional
 
 from app.quiz.enums import QuizMode
@@ -15,7 +15,7 @@ class AnswerForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     quiz = SelectField(_l("Quiz"), choices=[])
-    mode = RadioField(_l("Déroulé"), choices=[(m.value, m.label) for m in QuizMode], default=QuizMode.SELF_PACED.value)
+    mode = RadioField(_l("Déroulé"), choices=[SelectChoice(m.value, m.label) for m in QuizMode], default=QuizMode.SELF_PACED.value)
     countdown = IntegerField(
         _l("Compte à rebours par question, en secondes (laisser vide : pas de limite de temps)"),
         validators=[Optional(), NumberRange(5, 600)],
