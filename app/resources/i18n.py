@@ -114,6 +114,14 @@ def cookie_locale() -> str | None:
     return request.cookies.get(LANG_COOKIE)
 
 
+@bp.after_app_request
+def _vary_on_language(response):
+    """Pages and messages depend on the language: caches must key on what picks it."""
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
 # -- the catalogue workflow -------------------------------------------------------------------
 def extract() -> Catalog:
     """Every marked string of app/ and templates/ (French msgids)."""

@@ -61,6 +61,11 @@ def test_language_follows_the_browser_then_the_switch(client):
     assert '<html lang="fr">' in page and "Code du forum" in page  # the cookie beats the browser
 
 
+def test_responses_vary_on_the_language(client):
+    vary = client.get("/glossaire").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
 def test_switch_never_redirects_to_another_site(client):
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         response = client.get("/langue/en", query_string={"next": target})
