@@ -322,7 +322,10 @@ def fire_concurrently(calls, workers: int = 10):
 # -- headless Chromium (Debian's package, never a downloaded browser) ------------------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # the product speaks French first: pages follow Accept-Language, so browser tests
+                 # that look for French labels ask for French (a test may open an English context)
+                 "--lang=fr-FR", "--accept-lang=fr-FR,fr"]
 
 
 @pytest.fixture

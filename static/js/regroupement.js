@@ -83,7 +83,7 @@
 
   var arrange = function () {
     Array.prototype.forEach.call(topics.querySelectorAll("[data-theme-heading]"), function (h) { h.remove(); });
-    var items = Array.prototype.slice.call(topics.querySelectorAll("[data-proposal-id]"));
+    var items = Array.prototype.slice.call(topics.querySelectorAll(":scope > [data-proposal-id]"));
     var groups = {};
     items.forEach(function (item) {
       var theme = themeOf(item);

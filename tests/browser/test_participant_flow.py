@@ -49,7 +49,7 @@ def test_phone_proposes_and_votes_while_projector_follows_live(live_server, brow
     phone.get_by_label("Titre du sujet").fill(title)
     expect(phone.locator("[data-counter-for=title]")).to_have_text(f"{len(title)} / 120")
     phone.get_by_label("Description (facultatif)").fill("Pour les personnes éloignées du numérique.")
-    phone.get_by_label("Thème").select_option(label="Numérique")
+    phone.get_by_label("Thème", exact=True).select_option(label="Numérique")
     phone.get_by_role("button", name="Proposer ce sujet").click()
     phone_topic = phone.locator(".topic-list .topic").filter(has_text=title)
     expect(phone_topic).to_be_visible(timeout=WAIT_MS)
