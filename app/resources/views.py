@@ -170,7 +170,15 @@ def _page_event(event_id: int):
     return event, participant
 
 
-def _library_page(event=None):
+def _back(event, participant) -> str | None:
+    if event is None:
+        return None
+    if participant is None:  # the organiser
+        return url_for("events.dashboard", event_id=event.id)
+    return url_for("participants.forum", event_id=event.id)
+
+
+def _library_page(event=None, back: str | None = None):
     try:
         year = _year(request.args.get("year"))
     except DomainError:
@@ -178,7 +186,7 @@ def _library_page(event=None):
     q = request.args.get("q", "").strip()[:200]
     section = request.args.get("section") or None
     found = search_resources(q, section, year, event.id if event else None, locale())
-    return render_template("resources/library.html", event=event, results=found, q=q, section=section, year=year,
+    return render_template("resources/library.html", event=event, back=back, results=found, q=q, section=section, year=year,
                            sections=sections(locale()), years=_years(), searched=bool(q or section or year))
 
 
@@ -197,8 +205,8 @@ def library():
 @bp.route("/e/<int:event_id>/ressources")
 def forum_library(event_id: int):
     """The library from a forum's phone page, with the forum's own resources first."""
-    event, _participant = _page_event(event_id)
-    return _library_page(event)
+    event, participant = _page_event(event_id)
+    return _library_page(event, _back(event, participant))
 
 
 @bp.route("/glossaire")
@@ -208,8 +216,9 @@ def glossary_page():
 
 @bp.route("/e/<int:event_id>/glossaire")
 def forum_glossary(event_id: int):
-    event, _participant = _page_event(event_id)
-    return render_template("resources/glossary.html", event=event, glossary=glossary_out(event.id, locale()))
+    event, participant = _page_event(event_id)
+    return render_template("resources/glossary.html", event=event, back=_back(event, participant),
+                           glossary=glossary_out(event.id, locale()))
 
 
 # -- organiser ------------------------------------------------------------------------------------
