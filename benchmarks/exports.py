@@ -26,12 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app  # noqa: E402
-from app.config import TestConfig  # noqa: E402
+from app import create_app
+from app.config import TestConfig
 
-WORDS = ("agents usagers service public innovation territoire collège département numérique réseau "
-         "expérimentation « bien commun » œuvre l’équipe managers confiance transversalité démarche "
-         "indicateur évaluation citoyens associations rencontre sensibiliser exemplaire").split()
+WORDS = ["agents", "usagers", "service", "public", "innovation", "territoire", "collège", "département", "numérique", "réseau", "expérimentation", "«", "bien", "commun", "»", "œuvre", "l’équipe", "managers", "confiance", "transversalité", "démarche", "indicateur", "évaluation", "citoyens", "associations", "rencontre", "sensibiliser", "exemplaire"]
 
 
 def sentence(rng: random.Random, low: int, high: int) -> str:
@@ -39,8 +37,8 @@ def sentence(rng: random.Random, low: int, high: int) -> str:
 
 
 def build(args) -> int:
-    from app.common.db import utcnow, write_transaction
     from app.accounts.models import Organiser
+    from app.common.db import utcnow, write_transaction
     from app.events.enums import Phase, VotingMode
     from app.events.models import Event, Theme
     from app.extensions import db

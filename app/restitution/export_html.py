@@ -6,10 +6,21 @@ from pathlib import Path
 
 from flask import render_template
 
-from app.restitution.document import (FURTHER_READING_HEADING, PROPOSALS_HEADING, SECTIONS_AFTER,
-                                      SECTIONS_BEFORE, Restitution)
-from app.restitution.text import (intro_facts, participants_sentence, quiz_sentence, ranking_sentence,
-                                  score_label, score_text)
+from app.restitution.document import (
+    FURTHER_READING_HEADING,
+    PROPOSALS_HEADING,
+    SECTIONS_AFTER,
+    SECTIONS_BEFORE,
+    Restitution,
+)
+from app.restitution.text import (
+    intro_facts,
+    participants_sentence,
+    quiz_sentence,
+    ranking_sentence,
+    score_label,
+    score_text,
+)
 
 #: the document's stylesheet (screen and print); inlined into the standalone export
 CSS_PATH = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "restitution.css"

@@ -5,10 +5,22 @@ import re
 
 from flask_babel import gettext as _
 
-from app.restitution.document import (FURTHER_READING_HEADING, PROPOSALS_HEADING, SECTIONS_AFTER,
-                                      SECTIONS_BEFORE, Resource, Restitution)
-from app.restitution.text import (intro_facts, participants_sentence, quiz_sentence, ranking_sentence,
-                                  score_label, score_text)
+from app.restitution.document import (
+    FURTHER_READING_HEADING,
+    PROPOSALS_HEADING,
+    SECTIONS_AFTER,
+    SECTIONS_BEFORE,
+    Resource,
+    Restitution,
+)
+from app.restitution.text import (
+    intro_facts,
+    participants_sentence,
+    quiz_sentence,
+    ranking_sentence,
+    score_label,
+    score_text,
+)
 
 #: characters CommonMark could read as markup (HTML, emphasis, links, code); escaped with a backslash
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")

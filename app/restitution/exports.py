@@ -1,8 +1,8 @@
 """The export formats: one renderer per format, all from the one assembled model."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask_babel import gettext as _
 

@@ -219,7 +219,13 @@ def _chapters(event: Event, settings: RestitutionSettings | None, include_names:
     if not order:
         return []
     from app.workshops.enums import CardSection
-    from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic
+    from app.workshops.models import (
+        Card,
+        CardDot,
+        Workshop,
+        WorkshopMember,
+        WorkshopTopic,
+    )
 
     workshops = {w.id: w for w in db.session.scalars(select(Workshop).where(Workshop.id.in_(order)))}
     topics: dict[int, list[str]] = defaultdict(list)

@@ -1,7 +1,17 @@
 """The restitution editor (organiser), the public read-only page, and the exports (API, pages, public)."""
 from __future__ import annotations
 
-from flask import Response, current_app, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 

@@ -38,7 +38,13 @@ def build_forum(app, make_event):
 
     def _build(organiser=None, title: str = FRENCH) -> Forum:
         from app.workshops.enums import CardSection
-        from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic
+        from app.workshops.models import (
+            Card,
+            CardDot,
+            Workshop,
+            WorkshopMember,
+            WorkshopTopic,
+        )
 
         event = make_event(organiser=organiser, phase="draft", title=title, place="Nice, CADAM",
                            description="Premier forum de l’innovation publique.",

@@ -11,7 +11,7 @@ def md_headings(markdown: str) -> list[str]:
 
 
 def html_headings(html: str) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, re.S)]
+    return [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, re.DOTALL)]
 
 
 def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:

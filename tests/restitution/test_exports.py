@@ -11,8 +11,16 @@ from app.restitution.export_json import load_schema
 from app.restitution.exports import FORMATS
 from app.restitution.services import assemble
 from tests.restitution.conftest import FRENCH, XSS_IMG, XSS_SCRIPT
-from tests.restitution.helpers import (csv_cells, csv_rows, docx_numbering, docx_paragraphs, html_headings,
-                                       md_headings, pdf_structure, pdf_text)
+from tests.restitution.helpers import (
+    csv_cells,
+    csv_rows,
+    docx_numbering,
+    docx_paragraphs,
+    html_headings,
+    md_headings,
+    pdf_structure,
+    pdf_text,
+)
 
 DD = "Développement durable : comment passer à l’échelle ?"
 ORGA = "Vous avez dit : nouvelles organisations de travail ?"

@@ -7,7 +7,14 @@ import jsonschema
 import pytest
 
 from app.restitution.export_json import load_schema
-from tests.restitution.helpers import csv_rows, docx_numbering, docx_paragraphs, html_headings, md_headings, pdf_text
+from tests.restitution.helpers import (
+    csv_rows,
+    docx_numbering,
+    docx_paragraphs,
+    html_headings,
+    md_headings,
+    pdf_text,
+)
 from tests.workshops.forum_2017 import FORUM, WORKSHOPS, build_forum_2017, expected_dots
 
 TITLES = [w[0] for w in WORKSHOPS]
@@ -38,8 +45,8 @@ def test_markdown_and_html_have_the_four_chapters_in_order(client, forum_2017):
     assert [h for h in html_headings(html) if h.startswith("#")] == [f"#{t}" for t in TITLES]
     # the seed's first proposal, with its gain and its dots
     dots = expected_dots()
-    assert (f"**#1** Le Département doit être engagé et exemplaire : il peut choisir de déployer des "
-            f"expérimentations") in md
+    assert ("**#1** Le Département doit être engagé et exemplaire : il peut choisir de déployer des "
+            "expérimentations") in md
     assert f"- *Gommettes* : {dots.get((0, 1), 0)}" in md
     assert md.index("### Constat") < md.index("### Questions") < md.index("### Nous proposons de…")
 
