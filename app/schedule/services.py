@@ -14,9 +14,8 @@ from app.events.enums import VotingMode
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant
-from app.proposals import models as proposal_models
 from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
+from app.proposals.models import Coproposer, Proposal
 from app.schedule import scheduler
 from app.schedule.enums import SignupStatus
 from app.schedule.formats import get_format
@@ -243,13 +242,11 @@ def _persons(event: Event, sessions: dict[int, GridSession]) -> dict[int, set[in
     ):
         if author_id is not None:
             persons[proposal_id].add(author_id)
-    coproposer = getattr(proposal_models, "Coproposer", None)  # added by the regroupement area
-    if coproposer is not None:
-        for proposal_id, participant_id in db.session.execute(
-            select(coproposer.proposal_id, coproposer.participant_id)
-            .join(Proposal, Proposal.id == coproposer.proposal_id).where(Proposal.event_id == event.id)
-        ):
-            persons[proposal_id].add(participant_id)
+    for proposal_id, participant_id in db.session.execute(  # co-proposers: regroupement's "je soutiens", merges
+        select(Coproposer.proposal_id, Coproposer.participant_id)
+        .join(Proposal, Proposal.id == Coproposer.proposal_id).where(Proposal.event_id == event.id)
+    ):
+        persons[proposal_id].add(participant_id)
     by_session = {s.id: s.proposal_id for s in sessions.values()}
     for session in sessions.values():
         if session.facilitator_id is not None:

@@ -249,3 +249,22 @@ def test_sessions_rooms_and_formats_of_another_forum_are_refused(client, api, ma
                                                                 "format": "inconnu"})) == (422, "unknown_format")
     assert error_of(client.put(f"{other['base']}/schedule/{session['id']}", headers=other["org"],
                                json={"room_id": None, "slot_id": None})) == (404, "session_not_found")
+
+
+def test_auto_schedule_keeps_a_co_proposer_out_of_two_sessions_at_once(app, api, make_forum):
+    from app.common.db import write_transaction
+    from app.extensions import db
+    from app.proposals.models import Coproposer
+
+    # Beta, Gamma and Delta each share a voter with Alpha: without dora, all three would sit in the
+    # slot Alpha is not in (3 rooms) and every voter could attend all their top choices.
+    votes = {**VOTES, "eve": {"Alpha": 1, "Delta": 1}}
+    forum = make_forum(rooms=(("A", 30), ("B", 20), ("C", 10)), votes=votes, authors={"Delta": "dora"})
+    with app.app_context(), write_transaction():  # dora also carries Gamma (e.g. after a merge)
+        db.session.add(Coproposer(proposal_id=forum["topics"]["Gamma"], participant_id=forum["people"]["dora"]["id"]))
+
+    body = api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+
+    grid = by_topic(body, forum)
+    assert grid["Gamma"]["slot_id"] != grid["Delta"]["slot_id"]
+    assert (body["scheduler"]["person_conflicts"], body["scheduler"]["satisfied_voters"]) == (0, 3)
