@@ -170,7 +170,7 @@ class RedisVersions:
 
     def forget(self, kind: str, event_id: int) -> None:
         """The next coalesced `kind` message of the forum goes out even if its body is unchanged."""
-        self._redis.delete(f"barcamp:last:{kind}:{event_id}")
+        self._redis.delete(f"barcamp:last:{kind}:{event_id}", f"barcamp:last:{kind}:{stream_counter(kind, event_id)}")
 
     def mark(self, kind: str, event_id: int) -> None:
         self._redis.hincrby(f"barcamp:dirty:{kind}", str(event_id), 1)
@@ -227,11 +227,13 @@ class LiveHub:
         if self._task is None and not self._stopped:
             self._task = socketio.start_background_task(self._loop)
 
-    def _flush_shared(self, kind: str, body_of, target=None) -> int:
+    def _flush_shared(self, kind: str, body_of, target=None, stream: bool = False) -> int:
         """Several workers: the lease holder reads the forums marked in Redis and publishes their bodies.
 
         `body_of(event)` gives a forum's message body (None: nothing to send). With `target`, the
         marks are other ids (workshops): `body_of(id)` and `target(id)` -> publish() keywords.
+        A `stream` (tallies, quiz counts) goes to the forum's screens now, with the stream's own
+        counter, and to its phones at their pace (flush_phone_streams), as in one process.
         """
         with self._lock:
             (self._dirty if kind == "tally" else self._quiz_dirty).clear()
@@ -252,10 +254,16 @@ class LiveHub:
                         where = {}
                     else:
                         body, where = body_of(event_id), target(event_id)
+                    if body is not None and stream:
+                        body = {"stream": kind, **body}
+                        where = {"counter": stream_counter(kind, event_id), "room": audience_room(event_id, SCREENS)}
                     if body is not None:
                         version = self.versions.publish(event_id, kind, body, coalesce=kind, leased=True, **where)
                         if version == -1:  # the lease lapsed meanwhile: the next holder sends it
                             break
+                        if stream and version:
+                            with self._lock:
+                                self._phones_due[(kind, event_id)] = {"event_id": event_id, **body}
                     self.versions.clear(kind, event_id, dirty[event_id])
                     db.session.rollback()  # the next forum (and the next round) read fresh data
                     if body is not None and version:
@@ -278,7 +286,7 @@ class LiveHub:
         if self.shared:
             from app.voting.services import compute_results
 
-            return self._flush_shared("tally", compute_results)
+            return self._flush_shared("tally", compute_results, stream=True)
         with self._lock:
             dirty, self._dirty = self._dirty, set()
         sent = 0
@@ -316,7 +324,7 @@ class LiveHub:
         if self.shared:
             from app.quiz.services import live_counts
 
-            return self._flush_shared("quiz", live_counts)
+            return self._flush_shared("quiz", live_counts, stream=True)
         with self._lock:
             dirty, self._quiz_dirty = self._quiz_dirty, set()
         if not dirty:
@@ -359,7 +367,13 @@ class LiveHub:
                     del self._phones_due[key]
                     self._phones_sent_at[key] = now
         for kind, message in due:
-            socketio.emit(kind, message, to=audience_room(message["event_id"], PHONES), namespace=NAMESPACE)
+            event_id = message["event_id"]
+            if self.shared:  # the lease holder's latest snapshot, with the stream's next version
+                body = {k: v for k, v in message.items() if k not in ("event_id", "version")}
+                self.versions.publish(event_id, kind, body, leased=True, counter=stream_counter(kind, event_id),
+                                      room=audience_room(event_id, PHONES))
+                continue
+            socketio.emit(kind, message, to=audience_room(event_id, PHONES), namespace=NAMESPACE)
         return len(due)
 
     def _loop(self) -> None:
