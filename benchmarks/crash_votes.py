@@ -514,6 +514,52 @@ async def run(participants: int, rounds: int, kill: bool, synchronous: str, seed
     return rows
 
 
+def commit_cost(voters: int, synchronous: str) -> dict:
+    """Votes per second through the vote's hot path (record_ballot in write_transaction), in-process.
+
+    No sockets, no HTTP: what one SQLite commit costs at this `synchronous` level on this disk.
+    """
+    from app import create_app
+    from app.common.db import write_transaction
+    from app.events.schemas import EventCreate
+    from app.events.services import create_event, transition_phase
+    from app.accounts.services import create_organiser
+    from app.extensions import db
+    from app.participants.services import join_event
+    from app.proposals.schemas import ProposalCreate
+    from app.proposals.services import create_proposal
+    from app.voting.services import record_ballot
+
+    workdir = Path(tempfile.mkdtemp(prefix="barcamp-commit-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'cost.sqlite3'}", "SECRET_KEY": "cost",
+                      "SQLITE_SYNCHRONOUS": synchronous, "SOCKETIO_ASYNC_MODE": "threading"})
+    rng = random.Random(1)
+    with app.app_context():
+        db.create_all()
+        with write_transaction():
+            organiser = create_organiser("cost@example.org", PASSWORD)
+            event = create_event(organiser.id, EventCreate(title="Coût d'un commit"))
+            transition_phase(event, "proposals")
+            topics = [create_proposal(event, None, ProposalCreate(title=f"Sujet {n}")).id for n in range(TOPICS)]
+            transition_phase(event, "voting")
+            people = [join_event(event)[0].id for _ in range(voters)]
+        event_id = event.id
+        plans = [(pid, plan_for(rng, topics)[0]) for pid in people]
+        started = time.perf_counter()
+        commits = 0
+        for pid, votes in plans:
+            for topic, value in votes:
+                with write_transaction():
+                    record_ballot(event_id, pid, topic, value)
+                commits += 1
+        elapsed = time.perf_counter() - started
+        db.session.remove()
+        db.engine.dispose()
+    app.extensions["barcamp_live"].stop()
+    return {"synchronous": synchronous, "commits": commits, "seconds": round(elapsed, 3),
+            "votes_per_second": round(commits / elapsed, 1), "ms_per_vote": round(1000 * elapsed / commits, 2)}
+
+
 def format_row(row: dict) -> str:
     kill = (f"kill -9 at {row['kill_at']:.2f} s ({row['kill_share']:.0%} of the burst acked)"
             if row["killed_mid_burst"] else "no kill")
@@ -548,7 +594,13 @@ def main() -> int:
     parser.add_argument("--no-kill", action="store_true", help="no kill: measure the burst's throughput")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--commit-cost", type=int, metavar="VOTERS",
+                        help="only measure votes/s of the hot path in-process, FULL then NORMAL, VOTERS voters")
     args = parser.parse_args()
+    if args.commit_cost:
+        for level in ("FULL", "NORMAL", "FULL", "NORMAL"):
+            print(json.dumps(commit_cost(args.commit_cost, level)))
+        return 0
     import logging
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)

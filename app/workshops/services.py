@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.common.db import is_sqlite, utcnow
 from app.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -363,7 +364,17 @@ def add_card(workshop: Workshop, caller: Caller, section: CardSection, text: str
     card = Card(workshop_id=workshop.id, section=section, text=text, gain=_clean(gain),
                 indicator=_clean(indicator), position=position, version=1, client_key=client_key or None,
                 author_participant_id=caller.participant_id if caller.kind == "participant" else None)
-    db.session.add(card)
+    if client_key:
+        # Two resends racing on two PostgreSQL workers: the second insert meets the unique
+        # constraint inside a savepoint and returns the card the first one stored.
+        try:
+            with db.session.begin_nested():
+                db.session.add(card)
+        except IntegrityError:
+            return db.session.scalar(select(Card).where(Card.workshop_id == workshop.id,
+                                                        Card.client_key == client_key))
+    else:
+        db.session.add(card)
     if caller.kind == "participant":
         join_workshop(workshop, caller.participant_id)
     db.session.flush()

@@ -130,7 +130,8 @@ def test_purge_erases_personal_data_and_keeps_aggregated_results(app, client, vo
     assert fresh_db("SELECT count(*) FROM ballots WHERE event_id = :e", e=fresh["id"]) == [(5,)]
     title, phase_now = fresh_db("SELECT title, phase FROM events WHERE id = :e", e=e)[0]
     assert (title, phase_now) == ("Forum de test", "CLOSED")
-    archive = json.loads(fresh_db("SELECT archive FROM event_policies WHERE event_id = :e", e=e)[0][0])
+    stored = fresh_db("SELECT archive FROM event_policies WHERE event_id = :e", e=e)[0][0]
+    archive = stored if isinstance(stored, dict) else json.loads(stored)  # PostgreSQL decodes JSON itself
     assert archive["participants"] == 3
     assert archive["results"]["ranking"] == [
         {k: row[k] for k in ("rank", "title", "score", "voters", "grade")} for row in results["ranking"]]
