@@ -13,11 +13,16 @@ from app.ops import bp, metrics
 from app.ops.services import check_database, check_redis
 
 
+def _count_db_error(_context) -> None:
+    metrics.db_error()
+
+
 @bp.record_once
 def _hook_metrics(_state) -> None:
     """Count connections and database errors of this process (once, whatever the number of apps)."""
     metrics.count_connections(lambda: len(socketio.server.eio.sockets) if socketio.server else 0)
-    event.listen(Engine, "handle_error", lambda _context: metrics.db_error())
+    if not event.contains(Engine, "handle_error", _count_db_error):
+        event.listen(Engine, "handle_error", _count_db_error)
 
 
 @bp.record
