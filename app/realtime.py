@@ -621,6 +621,8 @@ class BoardHub:
     def _loop(self) -> None:
         while not self.live._stopped:
             socketio.sleep(self.interval)
+            if self.live._stopped:  # the app is shutting down (tests drop the schema next): no more reads
+                break
             try:
                 self.flush()
             except Exception:  # keep the loop alive whatever one workshop does
