@@ -217,6 +217,12 @@ class LiveClient:
         with self.lock:
             return [payload["version"] for _n, payload in self.messages]
 
+    def messages_of_sequence(self) -> list[dict]:
+        """The forum's own messages (not tally/quiz streams nor workshop boards), in arrival order."""
+        with self.lock:
+            return [payload for name, payload in self.messages
+                    if "stream" not in payload and "event_id" in payload]
+
     def call(self, event, payload, timeout=10):
         return self.sio.call(event, payload, namespace=NS, timeout=timeout)
 

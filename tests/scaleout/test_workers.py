@@ -186,3 +186,31 @@ def test_card_on_worker_a_reaches_the_board_of_a_phone_on_worker_c_in_version_or
     assert versions == sorted(set(versions))  # strictly increasing, no duplicate
     assert versions[0] > joined["board"]["version"]
     assert {m["workshop_id"] for m in bob.named("board")} == {workshop["id"]}
+
+
+def test_quiz_answers_on_two_workers_give_one_count_stream_on_a_third(cluster, live_clients):
+    a, b, c = cluster.workers
+    forum = Forum.__new__(Forum)  # a forum in the icebreaker, not in the vote
+    forum.cluster, forum.url = cluster, a.url
+    r = requests.post(f"{a.url}/api/v1/auth/token", json={"email": cluster.email, "password": cluster.password},
+                      timeout=10)
+    forum.organiser = {"Authorization": f"Bearer {r.json()['token']}"}
+    created = forum.api("post", "/events", json={"title": "Brise-glace"}, headers=forum.organiser, expect=201)
+    forum.id, forum.code = created["id"], created["join_code"]
+    forum.api("put", f"/events/{forum.id}/quiz/settings", json={"mode": "live"}, headers=forum.organiser)
+    forum.set_phase("icebreaker", url=b.url)
+    projector = live_clients(c, "v_" + created["projector_url"].rstrip("/").rsplit("/", 1)[-1], forum.id)
+    forum.api("post", f"/events/{forum.id}/quiz/control", json={"action": "open"}, headers=forum.organiser)
+    people = [forum.join() for _ in range(6)]
+
+    for i, person in enumerate(people):
+        forum.api("put", f"/events/{forum.id}/quiz/answers/0", json={"choice": i % 3}, headers=person["headers"],
+                  url=(a, b)[i % 2].url)
+
+    counts = wait_for(lambda: [m for m in projector.named("quiz") if m.get("kind") == "counts"
+                               and m["answered"] == 6], timeout=5)
+    assert counts[-1]["counts"][:3] == [2, 2, 2] and counts[-1]["question"] == 0
+    stream = [m["version"] for m in projector.named("quiz") if m.get("stream") == "quiz"]
+    assert stream == sorted(set(stream))
+    sequence = [m["version"] for m in projector.messages_of_sequence()]
+    assert sequence == list(range(sequence[0], sequence[0] + len(sequence)))  # the forum's own: +1 each
