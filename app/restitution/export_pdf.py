@@ -38,9 +38,12 @@ from app.restitution.text import (
 # fontTools logs every font subsetting step at INFO: one line per table, on every PDF
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-#: where the DejaVu fonts are looked for (Debian's fonts-dejavu-core, then BARCAMP_FONT_DIR)
-FONT_DIRS = [os.environ.get("BARCAMP_FONT_DIR", ""), "/usr/share/fonts/truetype/dejavu",
-             "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"]
+#: where the DejaVu fonts are looked for: BARCAMP_FONT_DIR, then the copy vendored from the npm
+#: registry's dejavu-fonts-ttf 2.37.3 (so a plain `pip install` exports PDF), then Debian's
+#: fonts-dejavu-core
+FONT_DIRS = [os.environ.get("BARCAMP_FONT_DIR", ""),
+             str(Path(__file__).resolve().parents[2] / "static" / "vendor" / "dejavu-fonts-ttf"),
+             "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"]
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 FAMILY = "DejaVu"
 #: body, heading 1, 2, 3, small sizes in points
