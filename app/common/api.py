@@ -53,11 +53,32 @@ def _validation_message(exc: ValidationError) -> tuple[str, dict]:
     return _("Champ « %(field)s » invalide : %(reason)s", field=location, reason=first["msg"]), fields
 
 
+#: largest value of an INTEGER column (PostgreSQL's; SQLite's are wider)
+DB_INT_MAX = 2**31 - 1
+
+
+def _check_integers(payload: Any) -> None:
+    """Refuse (422) an integer no INTEGER column holds: PostgreSQL would fail the query with a 500."""
+    stack = [("", payload)]
+    while stack:
+        path, value = stack.pop()
+        if type(value) is int:
+            if not -DB_INT_MAX <= value <= DB_INT_MAX:
+                field = path.lstrip(".") or "body"
+                raise InvalidInput("invalid_input", _("Champ « %(field)s » invalide : nombre trop grand.", field=field),
+                                   details={"fields": {field: "out of range"}})
+        elif isinstance(value, dict):
+            stack.extend((f"{path}.{key}", item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{index}", item) for index, item in enumerate(value))
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """Validate the JSON body against model, or raise a 400/422 domain error."""
     payload = request.get_json(silent=True)
     if payload is None:
         raise DomainError("invalid_json", _("Le corps de la requête doit être un objet JSON."), status=400)
+    _check_integers(payload)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -69,6 +90,7 @@ def validate(model: type[BaseModel], payload: Any) -> BaseModel:
     """Validate a socket payload the same way as an HTTP body."""
     if not isinstance(payload, dict):
         raise DomainError("invalid_input", _("Le message doit être un objet JSON."), status=400)
+    _check_integers(payload)
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
