@@ -42,18 +42,26 @@ def _key(escaped_match: str) -> str:
     return fold(escaped_match.replace("&#39;", "'").replace("’", "'"))
 
 
+@lru_cache(maxsize=64)
+def _matcher(key: tuple) -> tuple[re.Pattern | None, dict[str, dict]]:
+    """The pattern and the phrase → term table of one term list (cached: a page marks many texts)."""
+    by_phrase: dict[str, dict] = {}
+    phrases: set[str] = set()
+    for slug, name, definition, match in key:
+        term = {"slug": slug, "term": name, "definition": definition}
+        for phrase in match or (name,):
+            by_phrase.setdefault(fold(phrase), term)
+            phrases.update((phrase, fold(phrase)))  # as written, and without accents
+    return _compile(tuple(sorted(phrases))), by_phrase
+
+
 def mark_terms(text: str | None, terms: list[dict], glossary_url: str) -> Markup:
     """Escape text, then explain the first occurrence of each term (dicts: slug, term, definition, match)."""
     escaped = str(escape(text or ""))
     if not terms or not escaped:
         return Markup(escaped)
-    by_phrase: dict[str, dict] = {}
-    phrases: set[str] = set()
-    for term in terms:
-        for phrase in term.get("match") or [term["term"]]:
-            by_phrase.setdefault(fold(phrase), term)
-            phrases.update((phrase, fold(phrase)))  # as written, and without accents
-    pattern = _compile(tuple(sorted(phrases)))
+    pattern, by_phrase = _matcher(tuple((t["slug"], t["term"], t["definition"], tuple(t.get("match") or ()))
+                                        for t in terms))
     if pattern is None:
         return Markup(escaped)
     done: set[str] = set()

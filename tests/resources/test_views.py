@@ -43,6 +43,9 @@ def test_library_page_searches_without_javascript(client):
     page = client.get("/ressources?q=Los+Angeles").get_data(as_text=True)
     assert "1 ressource" in page and "Los Angeles, l&#39;innovation publique grand format" in page
     assert "BOIS CHOUSSY Sylvine, OLLIVIER Yoan" in page
+    # glossary terms in summaries are explained too (here the Sonar spelling "hackatons")
+    page = client.get("/ressources?q=hackatons").get_data(as_text=True)
+    assert '(<a class="glossary-term" href="/glossaire#term-hackathon"' in page
 
 
 # -- glossary ---------------------------------------------------------------------------------
