@@ -112,3 +112,16 @@ def test_workshop_formats_carry_english(app):
         assert "en" not in english.public_view()
     with app.test_request_context("/"):
         assert get_format("super-agent-public").name == "Super-agent-public"
+
+
+def test_every_content_file_carries_english():
+    from app.quiz.content import load_quizzes
+    from app.resources.content import load_library
+    from app.schedule.formats import load_formats
+
+    for quiz in load_quizzes().values():
+        assert quiz.en is not None, quiz.slug
+        assert all(q.en for q in quiz.questions) and all(p.en for p in quiz.profiles), quiz.slug
+    assert all(f.en for f in load_formats().values())
+    library = load_library()
+    assert all(t.en for t in library.glossary.terms) and all(s.en for s in library.sections)
