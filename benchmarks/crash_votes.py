@@ -57,6 +57,8 @@ TOPICS = 8
 QUESTIONS = 6
 CARDS = 2
 CALL_TIMEOUT = 30.0
+#: rounds of resending after the restart (a call that timed out is resent in the next one)
+RESEND_ATTEMPTS = 5
 
 
 def free_port() -> int:
@@ -280,6 +282,16 @@ async def connect_all(server: Server, forums: dict, people: list[Person]) -> lis
     return delays
 
 
+async def reconnect_dead(server: Server, forums: dict, people: list[Person]) -> None:
+    """Open again the sockets that dropped (a timed-out call leaves the socket up: nothing to do)."""
+    for person in people:
+        for kind, token, event_id in (("vote", person.vote_token, forums["vote"]["id"]),
+                                      ("quiz", person.quiz_token, forums["quiz"]["id"])):
+            client, gone = person.sockets[kind]
+            if gone.is_set() or not client.connected:
+                person.sockets[kind] = await open_socket(server.url, token, event_id)
+
+
 async def close_all(people: list[Person]) -> None:
     await asyncio.gather(*(s[0].disconnect() for p in people for s in p.sockets.values() if s[0].connected),
                          return_exceptions=True)
@@ -469,10 +481,16 @@ async def run_round(server: Server, participants: int, rng: random.Random, kill:
     resent_from = time.monotonic()
     delays = sorted(await connect_all(server, forums, people))
     row["rejoin_p95"] = round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3)
-    unacked = [(p, p.votes[len(p.acked_votes):], p.answers[len(p.acked_answers):], p.cards[len(p.acked_cards):])
-               for p in people]
-    row["resent"] = sum(len(v) + len(a) + len(c) for _p, v, a, c in unacked)
-    await asyncio.gather(*(send_all(p, v, a, c, **board) for p, v, a, c in unacked))
+    row["resent"] = 0
+    for _attempt in range(RESEND_ATTEMPTS):  # like a phone: resend until acknowledged (a timeout is not a no)
+        unacked = [(p, p.votes[len(p.acked_votes):], p.answers[len(p.acked_answers):],
+                    p.cards[len(p.acked_cards):]) for p in people]
+        pending = sum(len(v) + len(a) + len(c) for _p, v, a, c in unacked)
+        if not pending:
+            break
+        row["resent"] += pending
+        await reconnect_dead(server, forums, people)
+        await asyncio.gather(*(send_all(p, v, a, c, **board) for p, v, a, c in unacked))
     await http.close()
     row["resend_seconds"] = round(time.monotonic() - resent_from, 3)
     row["unacked_after_resend"] = (total_votes - sum(len(p.acked_votes) for p in people)
@@ -488,6 +506,12 @@ async def run_round(server: Server, participants: int, rng: random.Random, kill:
     cli_ok, offline_ok, results = recount_ok(server, forums, cli_recount)
     row.update(recount_cli=cli_ok, recount_offline=offline_ok,
                live_tally=await projector_tally(server, forums, results), quiz_counts=quiz_counts_ok(server, forums))
+    row["failed_checks"] = [name for name, good in (
+        ("integrity", row["integrity"] == "ok"), ("lost", row["lost_votes"] + row["lost_answers"] + row["lost_cards"] == 0),
+        ("doubled", row["doubled_before"] + row["doubled"] == 0), ("missing", row["missing_after"] == 0),
+        ("extra", row["extra_after"] == 0), ("unacked_after_resend", row["unacked_after_resend"] == 0),
+        ("recount_cli", cli_ok), ("recount_offline", offline_ok), ("live_tally", row["live_tally"]),
+        ("quiz_counts", row["quiz_counts"])) if not good]
     row["ok"] = (row["integrity"] == "ok" and row["lost_votes"] == row["lost_answers"] == row["lost_cards"] == 0
                  and row["doubled_before"] == 0 and row["missing_after"] == row["extra_after"] == row["doubled"] == 0
                  and row["unacked_after_resend"] == 0 and cli_ok and offline_ok and row["live_tally"]
@@ -571,7 +595,7 @@ def format_row(row: dict) -> str:
             f"recount {'OK' if row['recount_cli'] and row['recount_offline'] else 'MISMATCH'} | "
             f"live tally {'=' if row['live_tally'] else '≠'} | quiz counts {'=' if row['quiz_counts'] else '≠'} | "
             f"rejoin p95 {row['rejoin_p95']:.2f} s | "
-            f"{'OK' if row['ok'] else 'FAILED'}")
+            f"{'OK' if row['ok'] else 'FAILED: ' + ', '.join(row['failed_checks'])}")
 
 
 def totals(rows: list[dict]) -> dict:

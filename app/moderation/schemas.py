@@ -30,6 +30,22 @@ class ReportedTopic(BaseModel):
     reasons: list[str]
 
 
+class ReportedCard(BaseModel):
+    card_id: int
+    workshop_id: int
+    text: str
+    status: str
+    reports: int
+    reasons: list[str]
+
+
+class CardReportOut(BaseModel):
+    card_id: int
+    #: visible, or hidden (pending review) once the forum's threshold is reached
+    status: str
+
+
 class ReportList(BaseModel):
     threshold: int
     topics: list[ReportedTopic]
+    cards: list[ReportedCard]

@@ -79,6 +79,94 @@ def review(event: Event, proposal_id: int, decision: str) -> Proposal:
     return proposal
 
 
+# -- workshop cards --------------------------------------------------------------------------------------
+def _card_of(event: Event, card_id: int):
+    from app.workshops.models import Card, Workshop
+
+    card = db.session.scalar(select(Card).join(Workshop, Workshop.id == Card.workshop_id)
+                             .where(Card.id == card_id, Workshop.event_id == event.id))
+    if card is None:
+        from app.common.errors import NotFound
+
+        raise NotFound("card_not_found", _("Cette carte n'existe pas dans ce forum."))
+    return card
+
+
+def _hide_card(card, hidden: bool) -> None:
+    """Hide a card pending review (it leaves the board like a removed one) or show it again."""
+    from app.common.db import utcnow
+
+    card.deleted_at = utcnow() if hidden else None
+    card.version += 1
+
+
+def report_card(event: Event, participant: Participant, card_id: int, reason: str = "") -> tuple[object, bool]:
+    """Record one participant's report of a workshop card (idempotent); return (card, hidden just now)."""
+    if participant.event_id != event.id:
+        raise Forbidden("not_in_event", _("Vous ne participez pas à ce forum."))
+    card = _card_of(event, card_id)
+    if card.author_participant_id == participant.id:
+        raise Conflict("own_card", _("Vous ne pouvez pas signaler votre propre carte."))
+    if not card.is_visible and open_card_reports(card.id) == 0:
+        raise Conflict("card_gone", _("Cette carte a été retirée ou fusionnée."))
+    existing = db.session.scalar(select(Report).where(Report.participant_id == participant.id,
+                                                      Report.card_id == card.id))
+    if existing is None:
+        db.session.add(Report(event_id=event.id, card_id=card.id, participant_id=participant.id,
+                              reason=reason.strip()[:300]))
+        db.session.flush()
+    count = open_card_reports(card.id)
+    hidden_now = False
+    if card.is_visible and count >= policy_of(event.id).report_threshold:
+        _hide_card(card, True)
+        hidden_now = True
+        log.info("card %s of forum %s hidden after %s reports", card.id, event.id, count)
+    db.session.flush()
+    return card, hidden_now
+
+
+def open_card_reports(card_id: int) -> int:
+    return db.session.scalar(select(func.count(Report.id)).where(
+        Report.card_id == card_id, Report.status == ReportStatus.OPEN)) or 0
+
+
+def review_card(event: Event, card_id: int, decision: str):
+    """The organiser's decision on a reported card: `restore` puts it back on the board, `confirm` keeps it off."""
+    card = _card_of(event, card_id)
+    if decision == "restore":
+        if card.deleted_at is not None and card.merged_into_id is None:
+            _hide_card(card, False)
+        status = ReportStatus.RESTORED
+    elif decision == "confirm":
+        if card.is_visible:
+            _hide_card(card, True)
+        status = ReportStatus.CONFIRMED
+    else:
+        raise Conflict("invalid_decision", _("Décision inconnue."))
+    db.session.execute(update(Report).where(Report.card_id == card.id, Report.status == ReportStatus.OPEN)
+                       .values(status=status))
+    db.session.flush()
+    return card
+
+
+def reported_cards(event_id: int) -> list[dict]:
+    """Workshop cards with open reports, most reported first."""
+    from app.workshops.models import Card
+
+    rows = db.session.execute(
+        select(Card, func.count(Report.id)).join(Report, Report.card_id == Card.id)
+        .where(Report.event_id == event_id, Report.status == ReportStatus.OPEN)
+        .group_by(Card.id).order_by(func.count(Report.id).desc(), Card.id)
+    ).all()
+    out = []
+    for card, count in rows:
+        reasons = list(db.session.scalars(select(Report.reason).where(
+            Report.card_id == card.id, Report.status == ReportStatus.OPEN, Report.reason != "")))
+        out.append({"card_id": card.id, "workshop_id": card.workshop_id, "text": card.text,
+                    "status": "visible" if card.is_visible else "hidden", "reports": count, "reasons": reasons})
+    return out
+
+
 def reported_topics(event_id: int) -> list[dict]:
     """Topics with open reports, most reported first: what the organiser reviews."""
     rows = db.session.execute(

@@ -11,8 +11,15 @@ from app.common.db import write_transaction
 from app.common.errors import DomainError, Forbidden
 from app.events.services import get_event, get_event_for_organiser
 from app.moderation import bp
-from app.moderation.schemas import ReportIn, ReportList, ReportOut, ReviewIn
-from app.moderation.services import report_proposal, reported_topics, review
+from app.moderation.schemas import CardReportOut, ReportIn, ReportList, ReportOut, ReviewIn
+from app.moderation.services import (
+    report_card,
+    report_proposal,
+    reported_cards,
+    reported_topics,
+    review,
+    review_card,
+)
 from app.participants.services import participant_from_token
 from app.privacy.services import policy_of
 
@@ -41,7 +48,8 @@ def api_report(event_id: int, proposal_id: int, data: ReportIn, identity: Identi
 @api_auth("organiser")
 def api_reports(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
-    return jsonify({"threshold": policy_of(event.id).report_threshold, "topics": reported_topics(event.id)})
+    return jsonify({"threshold": policy_of(event.id).report_threshold, "topics": reported_topics(event.id),
+                    "cards": reported_cards(event.id)})
 
 
 @api_route(bp, "/events/<int:event_id>/reports/<int:proposal_id>", "PUT",
@@ -54,6 +62,55 @@ def api_review(event_id: int, proposal_id: int, data: ReviewIn, identity: Identi
         proposal = review(event, proposal_id, data.decision)
     _publish(proposal)
     return jsonify({"proposal_id": proposal.id, "status": proposal.status.value})
+
+
+def _card_changed(card) -> None:
+    from app import realtime  # the board goes out with the workshops' coalesced message
+
+    realtime.board_changed(card.workshop_id)
+
+
+@api_route(bp, "/events/<int:event_id>/cards/<int:card_id>/reports", "POST",
+           summary="Report a workshop card (once per participant); hidden pending review past the threshold",
+           body=ReportIn, response=CardReportOut, status=201, auth=("participant",), errors=(404, 409))
+@api_auth("participant")
+def api_report_card(event_id: int, card_id: int, data: ReportIn, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        card, hidden_now = report_card(event, identity.participant, card_id, data.reason)
+        body = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+    if hidden_now:
+        _card_changed(card)
+    return jsonify(body), 201
+
+
+@api_route(bp, "/events/<int:event_id>/reports/cards/<int:card_id>", "PUT",
+           summary="Review a reported card: restore it on the board or confirm it stays hidden", body=ReviewIn,
+           response=CardReportOut, auth=("organiser",), errors=(404, 409))
+@api_auth("organiser")
+def api_review_card(event_id: int, card_id: int, data: ReviewIn, identity: Identity):
+    event = event_for(identity, event_id)
+    with write_transaction():
+        card = review_card(event, card_id, data.decision)
+        body = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+    _card_changed(card)
+    return jsonify(body)
+
+
+@bp.route("/organiser/events/<int:event_id>/reports/cards/<int:card_id>", methods=["POST"])
+@login_required
+def page_review_card(event_id: int, card_id: int):
+    event = get_event_for_organiser(event_id, current_user.id)
+    try:
+        with write_transaction():
+            card = review_card(event, card_id, request.form.get("decision", ""))
+            visible = card.is_visible
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        _card_changed(card)
+        flash(_("Carte rétablie.") if visible else _("Masquage confirmé."))
+    return redirect(url_for("events.dashboard", event_id=event.id) + "#reports-title")
 
 
 @bp.route("/e/<int:event_id>/proposals/<int:proposal_id>/report", methods=["POST"])
@@ -91,4 +148,4 @@ def page_review(event_id: int, proposal_id: int):
 
 @bp.app_context_processor
 def _moderation_helpers():
-    return {"reported_topics": reported_topics}
+    return {"reported_topics": reported_topics, "reported_cards": reported_cards}

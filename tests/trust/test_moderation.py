@@ -27,7 +27,7 @@ def test_topic_hidden_after_threshold_and_leaves_the_ranking(client, make_event,
     assert [r["proposal_id"] for r in results["ranking"]] == [other]
     listed = client.get(f"/api/v1/events/{event['id']}/reports", headers=event["organiser"]["headers"]).get_json()
     assert listed == {"threshold": 3, "topics": [{"proposal_id": topic, "title": "Sujet douteux", "status": "hidden",
-                                                   "reports": 3, "reasons": ["hors sujet"] * 3}]}
+                                                   "reports": 3, "reasons": ["hors sujet"] * 3}], "cards": []}
 
 
 def test_reporting_twice_counts_once(client, make_event, make_participant, make_proposal, fresh_db):
@@ -108,3 +108,59 @@ def test_report_button_on_the_phone_and_review_on_the_dashboard(app, client, mak
     assert "Signalements à examiner" in dashboard and "Sujet signalé" in dashboard
     organiser.post(f"/organiser/events/{event['id']}/reports/{topic}", data={"decision": "restore"})
     assert visible_ids(client, event) == [topic]
+
+
+# -- workshop cards -----------------------------------------------------------------------------------------------
+def card_board(client, make_event, make_participant):
+    event = make_event(phase="closed")
+    headers = event["organiser"]["headers"]
+    client.put(f"/api/v1/events/{event['id']}/phase", json={"phase": "workshops"}, headers=headers)
+    workshop = client.post(f"/api/v1/events/{event['id']}/workshops", json={"title": "Atelier"},
+                           headers=headers).get_json()["id"]
+    author = make_participant(event)
+    card = client.post(f"/api/v1/workshops/{workshop}/cards", json={"section": "constat", "text": "Carte douteuse"},
+                       headers=author["headers"]).get_json()["id"]
+    return event, workshop, author, card
+
+
+def test_card_hidden_after_threshold_then_restored(app, client, make_event, make_participant, fresh_db):
+    event, workshop, author, card = card_board(client, make_event, make_participant)
+    reporters = [make_participant(event) for _ in range(3)]
+
+    statuses = [client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={"reason": "injurieux"},
+                            headers=r["headers"]).get_json()["status"] for r in reporters]
+
+    assert statuses == ["visible", "visible", "hidden"]
+    assert fresh_db("SELECT deleted_at IS NOT NULL FROM cards WHERE id = :c", c=card) == [(1,)]
+    listed = client.get(f"/api/v1/events/{event['id']}/reports", headers=event["organiser"]["headers"]).get_json()
+    assert listed["cards"] == [{"card_id": card, "workshop_id": workshop, "text": "Carte douteuse", "status": "hidden",
+                                "reports": 3, "reasons": ["injurieux"] * 3}]
+    organiser = app.test_client()
+    organiser.post("/organiser/login", data={"email": event["organiser"]["email"],
+                                             "password": event["organiser"]["password"]})
+    dashboard = organiser.get(f"/organiser/events/{event['id']}").get_data(as_text=True)
+    assert "Carte d'atelier" in dashboard and "masquée en attente de revue" in dashboard
+
+    restored = client.put(f"/api/v1/events/{event['id']}/reports/cards/{card}", json={"decision": "restore"},
+                          headers=event["organiser"]["headers"])
+
+    assert restored.get_json() == {"card_id": card, "status": "visible"}
+    assert fresh_db("SELECT deleted_at IS NULL FROM cards WHERE id = :c", c=card) == [(1,)]
+    assert fresh_db("SELECT DISTINCT status FROM reports WHERE card_id = :c", c=card) == [("RESTORED",)]
+
+
+def test_card_report_rules(client, make_event, make_participant, fresh_db):
+    event, workshop, author, card = card_board(client, make_event, make_participant)
+    me = make_participant(event)
+
+    for _ in range(3):
+        assert client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={},
+                           headers=me["headers"]).status_code == 201
+    own = client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={}, headers=author["headers"])
+    stranger = make_participant(make_event())
+    foreign = client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={},
+                          headers=stranger["headers"])
+
+    assert fresh_db("SELECT count(*) FROM reports WHERE card_id = :c", c=card) == [(1,)]
+    assert error_of(own) == (409, "own_card")
+    assert error_of(foreign)[0] == 403
