@@ -565,7 +565,16 @@ class BoardHub:
         self._dirty: set[int] = set()
         self._last: dict[int, Any] = {}
         self._lock = threading.Lock()
+        #: held while a flush reads the database; drain() waits on it
+        self._flushing = threading.Lock()
+        self._closed = False
         self._task = None
+
+    def drain(self) -> None:
+        """Stop flushing and wait for a flush in progress (before the database goes away, e.g. in tests)."""
+        self._closed = True
+        with self._flushing:
+            pass
 
     def mark(self, workshop_id: int) -> None:
         if self.live.shared:
@@ -580,6 +589,10 @@ class BoardHub:
 
     def flush(self) -> int:
         """Send the board of each dirty workshop whose content changed; return how many were sent."""
+        with self._flushing:
+            return 0 if self._closed else self._flush()
+
+    def _flush(self) -> int:
         if self.live.shared:  # several workers: the lease holder sends it, in version order
             return self.live._flush_shared("board", self._board_body, lambda workshop_id: {
                 "counter": _board_counter(workshop_id), "room": workshop_room(workshop_id),
@@ -621,7 +634,7 @@ class BoardHub:
     def _loop(self) -> None:
         while not self.live._stopped:
             socketio.sleep(self.interval)
-            if self.live._stopped:  # the app is shutting down (tests drop the schema next): no more reads
+            if self.live._stopped or self._closed:  # shutting down (tests drop the schema next): no more reads
                 break
             try:
                 self.flush()

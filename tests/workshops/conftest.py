@@ -9,6 +9,17 @@ from app.events.services import transition_phase
 from app.extensions import db
 
 
+@pytest.fixture(autouse=True)
+def _drain_boards(request):
+    """After each test, wait for a coalesced board read in progress: the next test drops the schema."""
+    # asked for here, not after the test: this fixture's teardown then runs before the app's
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    yield
+    live = app.extensions["barcamp_live"] if app is not None else None
+    if live is not None and hasattr(live, "boards"):
+        live.boards.drain()
+
+
 @pytest.fixture
 def open_workshops(app):
     """Move a forum (made with make_event(phase="closed")) to the workshops phase."""
