@@ -74,6 +74,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     # reach only the first server, and a second app (tests, tools) would refuse every connection.
     _register_blueprints(app)
     origins = app.config["ALLOWED_ORIGINS"] or None  # None: same origin only, never "*"
+    # Flask-SocketIO keeps the client manager of a previous init_app when this one has no message
+    # queue: an app without Redis built after one with Redis (tools, tests) would still use Redis.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -162,6 +165,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.restitution import views as _restitution_views  # noqa: F401
 
     app.register_blueprint(restitution_bp)
+    from app.accessibility import bp as accessibility_bp
+    from app.accessibility import views as _accessibility_views  # noqa: F401 - /accessibilite
+
+    app.register_blueprint(accessibility_bp)
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():
