@@ -108,9 +108,9 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError("barcamp run exited: " + (self.workdir / "server.log").read_text()[-2000:])
             try:
-                requests.get(self.url + "/api/v1/openapi.json", timeout=1)
+                requests.get(self.url + "/api/v1/openapi.json", timeout=10)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy importing to answer
                 time.sleep(0.05)
         raise RuntimeError("barcamp run did not answer within 120 s")
 

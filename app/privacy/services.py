@@ -19,7 +19,7 @@ from app.events.enums import Phase
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant
-from app.privacy.models import EventPolicy
+from app.privacy.models import DEFAULT_REPORT_THRESHOLD, DEFAULT_RETENTION_MONTHS, EventPolicy
 from app.privacy.recount import differences, rank
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
@@ -40,8 +40,9 @@ def policy_of(event_id: int) -> EventPolicy:
     """The forum's policy; a transient one with the defaults when none was stored yet."""
     policy = db.session.get(EventPolicy, event_id)
     if policy is None:
-        policy = EventPolicy(event_id=event_id, organisation="", secret_ballot=False, retention_months=12,
-                             report_threshold=3, pseudonym_key="")
+        policy = EventPolicy(event_id=event_id, organisation="", secret_ballot=False,
+                             retention_months=DEFAULT_RETENTION_MONTHS, report_threshold=DEFAULT_REPORT_THRESHOLD,
+                             pseudonym_key="")
     return policy
 
 

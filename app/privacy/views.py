@@ -23,6 +23,7 @@ from app.privacy.services import (
     account_export,
     ballots_document,
     delete_account,
+    ensure_policy,
     forget_participant,
     policy_of,
     policy_out,
@@ -48,6 +49,8 @@ def ballots_csv(document: dict) -> str:
 
 
 def _ballots_response(event: Event, fmt: str) -> Response:
+    with write_transaction():  # the forum's pseudonym key, created once: ids stay stable between downloads
+        ensure_policy(event.id)
     document = ballots_document(event)
     if fmt == "csv":
         return Response(ballots_csv(document), mimetype="text/csv",

@@ -132,3 +132,14 @@ def test_cli_recount_unknown_forum(barcamp_cli):
 
     assert result.exit_code == 1
     assert "Ce forum n'existe pas" in result.output
+
+
+def test_pseudonyms_are_stable_between_downloads_and_differ_between_forums(client, voted_forum):
+    one, two = voted_forum(), voted_forum()
+
+    def voters(forum):
+        box = client.get(f"/api/v1/events/{forum['id']}/ballots", headers=forum["organiser"]["headers"]).get_json()
+        return [b["voter"] for b in box["ballots"]]
+
+    assert voters(one) == voters(one)
+    assert not set(voters(one)) & set(voters(two))
