@@ -94,15 +94,14 @@ def workshop_topics(workshop_ids: list[int]) -> dict[int, list[tuple[int, str]]]
 
 
 def facilitator_out(workshop: Workshop) -> dict:
-    from app.accounts.models import Organiser
     from app.participants.services import display_name
 
     if workshop.facilitator_participant_id is not None:
         participant = db.session.get(Participant, workshop.facilitator_participant_id)
         return {"kind": "participant", "name": display_name(participant)}
     if workshop.facilitator_organiser_id is not None:
-        organiser = db.session.get(Organiser, workshop.facilitator_organiser_id)
-        return {"kind": "organiser", "name": organiser.email if organiser else ""}
+        # the board goes to every phone and the projector: never an organiser's e-mail address
+        return {"kind": "organiser", "name": ""}
     if workshop.facilitator_token_hash is not None:
         return {"kind": "link", "name": ""}
     return {"kind": None, "name": ""}

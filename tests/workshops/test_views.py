@@ -179,3 +179,15 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/workshops/{workshop_id}/cards/merge", "/api/v1/workshops/{workshop_id}/dots/{card_id}",
                  "/api/v1/workshops/{workshop_id}/facilitator"):
         assert path in paths
+
+
+def test_an_organiser_facilitator_is_named_without_their_email(client, board):
+    wid = board["workshop"]["id"]
+
+    named = client.put(f"/api/v1/workshops/{wid}/facilitator", json={"organiser_id": board["event"]["organiser"]["id"]},
+                       headers=board["organiser"])
+    seen = client.get(f"/api/v1/workshops/{wid}", headers=board["alice"]["headers"]).get_json()
+
+    assert named.get_json() == {"facilitator": {"kind": "organiser", "name": ""}, "url": None}
+    assert seen["workshop"]["facilitator"] == {"kind": "organiser", "name": ""}
+    assert board["event"]["organiser"]["email"] not in str(seen)
