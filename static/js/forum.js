@@ -198,6 +198,30 @@
     });
   }
 
+  // -- announcing others' topics (polite live region, at most one message per ANNOUNCE_MS) --------
+  // Screen-reader users hear "Nouveau sujet : …" (or "3 nouveaux sujets") without losing their place;
+  // a burst of topics becomes one message instead of a stream that would drown what they type.
+  var announcer = document.querySelector("[data-announce]");
+  var ANNOUNCE_MS = 3000;
+  var pending = [];
+  var announceTimer = null;
+  function flushAnnouncements() {
+    announceTimer = null;
+    if (!pending.length) return;
+    var title = pending[0];  // user text: a replacer function, so "$&" in a title stays literal
+    var text = pending.length === 1
+      ? announcer.getAttribute("data-text-one").replace("{title}", function () { return title; })
+      : announcer.getAttribute("data-text-many").replace("{n}", String(pending.length));
+    pending = [];
+    announcer.textContent = text;
+    announceTimer = setTimeout(flushAnnouncements, ANNOUNCE_MS);
+  }
+  function announce(title) {
+    if (!announcer) return;
+    pending.push(title);
+    if (!announceTimer) flushAnnouncements();
+  }
+
   // -- connection -------------------------------------------------------------------------------
   if (!window.Live) return;
   Live.connect({
@@ -218,7 +242,11 @@
       showTally(state.tally);
     },
     handlers: {
-      proposal: function (msg) { upsertTopic(msg.proposal); },
+      proposal: function (msg) {
+        var fresh = list && !list.querySelector('[data-proposal-id="' + msg.proposal.id + '"]');
+        upsertTopic(msg.proposal);
+        if (fresh && msg.proposal.author_id !== me) announce(msg.proposal.title);
+      },
       tally: function (msg) { showTally(msg); },
       phase: function (msg) { if (msg.phase !== phase) Live.reloadWhenSafe(banner); },
     },

@@ -1,0 +1,145 @@
+"""axe-core (vendored, injected by Playwright) finds no WCAG 2.1 A/AA violation on any page, in any state.
+
+Each case opens one page of a forum built through the API (tests/a11y/conftest.py::site) at
+360 px (phone) and 1280 px (desktop), waits for its live connection when it has one, and runs axe
+with the tags RGAA 4.1 AA maps to. "Live" cases run axe again after another client changed the
+forum, so that what the JavaScript inserts is checked too.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.a11y.conftest import WAIT_MS, axe_violations, describe
+from tests.conftest import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+#: evaluated from Python (Playwright's wait_for_function needs eval, which the CSP forbids)
+FINITE_ANIMATIONS_DONE = ("document.getAnimations().every(a => a.playState !== 'running'"
+                          " || a.effect.getComputedTiming().iterations === Infinity)")
+WIDTHS = {"360": (360, 740), "1280": (1280, 900)}
+
+
+def _wait_live(page) -> None:
+    from playwright.sync_api import expect
+
+    if page.evaluate("document.documentElement.hasAttribute('data-live')"):
+        expect(page.locator("html")).to_have_attribute("data-live", "live", timeout=WAIT_MS)
+
+
+def _goto(page, url: str) -> None:
+    response = page.goto(url)
+    assert response.status == 200, (url, response.status)
+    _wait_live(page)
+
+
+def _new_topic(site, page):
+    """Another client proposes a topic; wait until this page shows it."""
+    from playwright.sync_api import expect
+
+    event = site.forums["proposals"]
+    title = f"Sujet arrivé en direct {len(site.forums)}-{page.viewport_size['width']}"
+    site.api("POST", f"/events/{event['id']}/proposals", {"title": title})
+    expect(page.get_by_text(title).first).to_be_visible(timeout=WAIT_MS)
+
+
+def _other_vote(site, page):
+    """Another participant votes in the dots forum; wait until this page's scores follow."""
+    from playwright.sync_api import expect
+
+    event = site.forums["dots"]
+    other = site.api("POST", "/join", {"code": event["join_code"]}, headers={})
+    site.api("PUT", f"/events/{event['id']}/votes/{event['topic_ids'][2]}", {"value": 1},
+             headers={"Authorization": f"Bearer {other['token']}"})
+    expect(page.locator("[data-slot=score]").first).to_be_visible(timeout=WAIT_MS)
+
+
+def _live_question(site, page):
+    """The organiser opens the live quiz's next question; wait until this page shows it."""
+    from playwright.sync_api import expect
+
+    event = site.forums["quiz_live"]
+    state = site.api("GET", f"/events/{event['id']}/quiz")
+    if state.get("state", state).get("status") != "open":
+        site.api("POST", f"/events/{event['id']}/quiz/control", {"action": "open"})
+    expect(page.get_by_text("Question 1 sur")).to_be_visible(timeout=WAIT_MS)
+
+
+def _live_results(site, page):
+    from playwright.sync_api import expect
+
+    event = site.forums["quiz_live"]
+    site.api("POST", f"/events/{event['id']}/quiz/control", {"action": "results"})
+    page.wait_for_timeout(300)
+    expect(page.locator("html")).to_have_attribute("data-live", "live", timeout=WAIT_MS)
+
+
+#: case id → (role whose page opens it, URL builder, optional live change applied after loading)
+CASES = {
+    "home": ("anon", lambda s: "/", None),
+    "join": ("anon", lambda s: f"/j/{s.forums['proposals']['join_code']}", None),
+    "login": ("anon", lambda s: "/organiser/login", None),
+    "statement": ("anon", lambda s: "/accessibilite", None),
+    "propose": ("phone", lambda s: f"/e/{s.forums['proposals']['id']}", None),
+    "propose-live": ("phone", lambda s: f"/e/{s.forums['proposals']['id']}", _new_topic),
+    "vote-dots": ("phone", lambda s: f"/e/{s.forums['dots']['id']}", None),
+    "vote-dots-live": ("phone", lambda s: f"/e/{s.forums['dots']['id']}", _other_vote),
+    "vote-approval": ("phone", lambda s: f"/e/{s.forums['approval']['id']}", None),
+    "vote-majority": ("phone", lambda s: f"/e/{s.forums['majority']['id']}", None),
+    "quiz-self-paced": ("phone", lambda s: f"/e/{s.forums['quiz']['id']}", None),
+    "quiz-live-waiting": ("phone", lambda s: f"/e/{s.forums['quiz_live']['id']}", None),
+    "quiz-live-question": ("phone", lambda s: f"/e/{s.forums['quiz_live']['id']}", _live_question),
+    "workshops-list": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/workshops", None),
+    "workshop-board": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/workshops/"
+                                          f"{s.forums['2017']['workshops'][0]['id']}", None),
+    "grid-signup": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/programme", None),
+    "library": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/ressources", None),
+    "glossary": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/glossaire", None),
+    "library-public": ("anon", lambda s: "/ressources", None),
+    "glossary-public": ("anon", lambda s: "/glossaire", None),
+    "privacy": ("phone", lambda s: f"/e/{s.forums['2017']['id']}/donnees", None),
+    "restitution-public": ("anon", lambda s: s.forums["2017"]["public_url"], None),
+    "dashboard": ("organiser", lambda s: f"/organiser/events/{s.forums['proposals']['id']}", None),
+    "dashboard-2017": ("organiser", lambda s: f"/organiser/events/{s.forums['2017']['id']}", None),
+    "dashboard-list": ("organiser", lambda s: "/organiser/", None),
+    "new-forum": ("organiser", lambda s: "/organiser/events/new", None),
+    "quiz-organiser": ("organiser", lambda s: f"/organiser/events/{s.forums['quiz_live']['id']}/quiz", None),
+    "workshops-manage": ("organiser", lambda s: f"/organiser/events/{s.forums['2017']['id']}/workshops", None),
+    "grid-organiser": ("organiser", lambda s: f"/organiser/events/{s.forums['2017']['id']}/grille", None),
+    "restitution-editor": ("organiser", lambda s: f"/organiser/events/{s.forums['2017']['id']}/restitution", None),
+    "regroupement": ("organiser", lambda s: f"/organiser/events/{s.forums['proposals']['id']}/regroupement", None),
+    "resources-organiser": ("organiser", lambda s: f"/organiser/events/{s.forums['2017']['id']}/ressources", None),
+    "projector-proposals": ("projector", lambda s: s.forums["proposals"]["projector_url"], None),
+    "projector-proposals-live": ("projector", lambda s: s.forums["proposals"]["projector_url"], _new_topic),
+    "projector-dots": ("projector", lambda s: s.forums["dots"]["projector_url"], None),
+    "projector-majority": ("projector", lambda s: s.forums["majority"]["projector_url"], None),
+    "projector-quiz": ("projector", lambda s: s.forums["quiz"]["projector_url"], None),
+    "projector-quiz-live": ("projector", lambda s: s.forums["quiz_live"]["projector_url"], _live_question),
+    "projector-quiz-results": ("projector", lambda s: s.forums["quiz_live"]["projector_url"], _live_results),
+    "projector-grid": ("projector", lambda s: s.forums["2017"]["projector_url"] + "/grille", None),
+    "projector-workshop": ("projector", lambda s: s.forums["2017"]["projector_url"] + "/workshops/"
+                                                  f"{s.forums['2017']['workshops'][0]['id']}", None),
+}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("case", list(CASES))
+def test_axe_finds_no_violation(site, case, width):
+    role, url, change = CASES[case]
+    page = site.pages[role]
+    w, h = WIDTHS[width]
+    page.set_viewport_size({"width": w, "height": h})
+    target = url(site)
+    _goto(page, target if target.startswith("http") else site.server.url + target)
+    if change:
+        change(site, page)
+    # axe measures colours as painted: let arrival animations (a new card fading in) finish first
+    wait_for(lambda: page.evaluate(FINITE_ANIMATIONS_DONE), timeout=WAIT_MS / 1000)
+    violations = axe_violations(page)
+    if os.environ.get("A11Y_AXE_LOG"):  # docs/accessibility.md: the counts come from this log
+        with open(os.environ["A11Y_AXE_LOG"], "a") as log:
+            log.write(json.dumps({"case": case, "width": width, "violations": violations}) + "\n")
+    assert violations == [], f"{case} at {width}px:\n{describe(violations)}"
