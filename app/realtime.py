@@ -131,6 +131,8 @@ class RedisVersions:
         self._token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # a JSON string no payload can hold before ours: the version's place in the message
         self._placeholder = f"__v{uuid.uuid4().hex}__"
+        #: marks Redis did not take (it was unreachable): pushed again at the next tick
+        self._unsent_marks: set[tuple[str, int]] = set()
 
     def _key(self, event_id: int) -> str:
         return f"barcamp:version:{event_id}"
@@ -173,10 +175,23 @@ class RedisVersions:
         self._redis.delete(f"barcamp:last:{kind}:{event_id}", f"barcamp:last:{kind}:{stream_counter(kind, event_id)}")
 
     def mark(self, kind: str, event_id: int) -> None:
-        self._redis.hincrby(f"barcamp:dirty:{kind}", str(event_id), 1)
+        """Mark a forum for the next coalesced message; never fails the committed write it follows.
+
+        If Redis does not answer, the mark is kept here and pushed again at the next tick.
+        """
+        import redis
+
+        try:
+            self._redis.hincrby(f"barcamp:dirty:{kind}", str(event_id), 1)
+        except redis.RedisError as error:
+            log.warning("Redis: %s mark of %s kept for the next tick (%s)", kind, event_id, error)
+            self._unsent_marks.add((kind, event_id))
 
     def lead(self) -> bool:
         """Take or renew the flusher lease; True while this worker holds it."""
+        for kind, event_id in list(self._unsent_marks):
+            self._unsent_marks.discard((kind, event_id))
+            self.mark(kind, event_id)
         return bool(self._lead(keys=["barcamp:flusher"], args=[self._token, self.LEASE_MS]))
 
     def marked(self, kind: str) -> dict[int, bytes]:
