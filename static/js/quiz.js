@@ -13,6 +13,8 @@
   if (!dataNode || !root) return;
   var data = JSON.parse(dataNode.textContent);
   var page = document.body.getAttribute("data-page");
+  var joinBits = root ? Array.prototype.slice.call(
+    root.querySelectorAll(".quiz-proj-intro .qr, .quiz-proj-intro .join-code-label, .quiz-proj-intro .join-code")) : [];
   var eventId = parseInt(document.body.getAttribute("data-event-id"), 10);
   var token = document.body.getAttribute("data-live-token");
   var quiz = data.quiz, state = data.state, me = data.me || null, room = data.room || null;
@@ -233,7 +235,10 @@
       return frag;
     }
     if (state.mode === "live" && state.status === "waiting") {
-      frag.appendChild(notice(quiz.title, quiz.intro));
+      var waiting = notice(quiz.title, quiz.intro);
+      // keep the server-rendered QR code with the join code in text beside it (RGAA: never a QR alone)
+      joinBits.forEach(function (node) { waiting.appendChild(node.cloneNode(true)); });
+      frag.appendChild(waiting);
       return frag;
     }
     frag.appendChild(roomView(state.results || room || { respondents: 0, profiles: {}, mixed: 0, leaderboard: [] }));

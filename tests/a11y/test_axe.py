@@ -143,3 +143,43 @@ def test_axe_finds_no_violation(site, case, width):
         with open(os.environ["A11Y_AXE_LOG"], "a") as log:
             log.write(json.dumps({"case": case, "width": width, "violations": violations}) + "\n")
     assert violations == [], f"{case} at {width}px:\n{describe(violations)}"
+
+
+#: pages a participant reads on a phone (the organiser's and the projector's are not meant for 320 px)
+PARTICIPANT_CASES = [case for case, (role, _url, change) in CASES.items() if role in ("phone", "anon") and not change]
+
+
+@pytest.mark.parametrize("case", PARTICIPANT_CASES)
+def test_participant_page_reflows_at_320px(site, case):
+    """WCAG 1.4.10: no horizontal scrolling at 320 CSS px."""
+    role, url, _change = CASES[case]
+    page = site.pages[role]
+    page.set_viewport_size({"width": 320, "height": 640})
+    target = url(site)
+    _goto(page, target if target.startswith("http") else site.server.url + target)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+#: the QR code's own block (aside, section, card) must show the join code as text
+QR_NEIGHBOURHOOD = """() => Array.from(document.querySelectorAll('img')).filter(i => /qr/i.test(i.src)).map(img => {
+  const box = img.closest('aside, section, .card');
+  return {alt: img.alt, text: box ? box.innerText : ''};
+})"""
+
+
+def test_qr_codes_always_have_the_code_in_text_beside_them(site):
+    event = site.api("POST", "/events", {"title": "Forum quiz en attente"})
+    site.api("PUT", f"/events/{event['id']}/quiz/settings", {"mode": "live"})
+    site.api("PUT", f"/events/{event['id']}/phase", {"phase": "icebreaker"})
+    screens = [("organiser", f"{site.server.url}/organiser/events/{site.forums['proposals']['id']}",
+                site.forums["proposals"]["join_code"]),
+               ("projector", site.forums["proposals"]["projector_url"], site.forums["proposals"]["join_code"]),
+               ("projector", event["projector_url"], event["join_code"])]
+    for role, url, code in screens:
+        page = site.pages[role]
+        page.set_viewport_size({"width": 1280, "height": 900})
+        _goto(page, url)
+        qrs = page.evaluate(QR_NEIGHBOURHOOD)
+        assert len(qrs) == 1, (url, qrs)
+        assert qrs[0]["alt"].startswith("QR code vers http"), qrs
+        assert code in qrs[0]["text"].split(), (url, qrs[0]["text"])
