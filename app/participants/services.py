@@ -47,3 +47,17 @@ def display_name(participant: Participant | None) -> str:
     if participant is None:
         return ""
     return participant.display_name or f"Anonyme #{participant.id}"
+
+
+def lock_forums_of(participant_ids) -> dict[int, int]:
+    """Map each participant id to its forum; on PostgreSQL lock their rows (in id order) until commit.
+
+    The first statement of a batched write (votes, quiz answers): a participant's concurrent
+    requests on other workers wait for this transaction instead of passing its checks twice.
+    """
+    from app.common.db import is_sqlite
+
+    query = select(Participant.id, Participant.event_id).where(Participant.id.in_(sorted(participant_ids)))
+    if not is_sqlite():
+        query = query.order_by(Participant.id).with_for_update()
+    return dict(db.session.connection().execute(query).all())

@@ -14,12 +14,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from app.common.batching import GroupCommit
-from app.common.db import is_sqlite, utcnow
+from app.common.db import utcnow
 from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.events.enums import Phase
 from app.events.models import Event
 from app.extensions import db
-from app.participants.models import Participant
+from app.participants.services import lock_forums_of
 from app.quiz.content import get_quiz
 from app.quiz.enums import LiveStatus, QuizMode
 from app.quiz.models import QuizAnswer, QuizRun
@@ -49,16 +49,16 @@ def record_answers(requests: list[AnswerRequest]) -> list[dict | DomainError]:
     replaces the first (the unique constraint (participant, question) forbids a second row). On
     PostgreSQL the participants' rows are locked first, in id order.
     """
-    from app.quiz.services import accepting, participant_view_of  # services import this module
+    from app.quiz.services import (  # services import this module
+        accepting,
+        participant_view_of,
+    )
 
     if not requests:
         return []
     connection = db.session.connection()  # Core statements: no ORM layer on the hot path
     participant_ids = sorted({r.participant_id for r in requests})
-    owners_query = select(Participant.id, Participant.event_id).where(Participant.id.in_(participant_ids))
-    if not is_sqlite():
-        owners_query = owners_query.order_by(Participant.id).with_for_update()
-    owners = dict(connection.execute(owners_query).all())
+    owners = lock_forums_of(participant_ids)
     event_ids = {r.event_id for r in requests}
     events = {row.id: row for row in connection.execute(
         select(Event.id, Event.phase, Event.quiz_slug).where(Event.id.in_(event_ids)))}

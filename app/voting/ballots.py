@@ -13,12 +13,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from app.common.batching import GroupCommit
-from app.common.db import is_sqlite, utcnow
+from app.common.db import utcnow
 from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.events.enums import Phase, VotingMode
 from app.events.models import Event
 from app.extensions import db
-from app.participants.models import Participant
+from app.participants.services import lock_forums_of
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
 from app.voting.models import Ballot
@@ -78,10 +78,7 @@ def record_ballots(requests: list[BallotRequest]) -> list[tuple[int, int | None]
         return []
     session = db.session.connection()  # Core statements: no ORM layer on the hot path
     participant_ids = sorted({r.participant_id for r in requests})
-    owners_query = select(Participant.id, Participant.event_id).where(Participant.id.in_(participant_ids))
-    if not is_sqlite():
-        owners_query = owners_query.order_by(Participant.id).with_for_update()
-    owners = dict(session.execute(owners_query).all())
+    owners = lock_forums_of(participant_ids)
     rules_of = {
         row.id: row
         for row in session.execute(
