@@ -20,6 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 #: evaluated from Python (Playwright's wait_for_function needs eval, which the CSP forbids)
 FINITE_ANIMATIONS_DONE = ("document.getAnimations().every(a => a.playState !== 'running'"
                           " || a.effect.getComputedTiming().iterations === Infinity)")
+#: the element showing this text is fully opaque and nothing animates any more
+SETTLED = """t => {
+  const node = [...document.querySelectorAll('[data-slot=title]')].find(e => e.textContent.includes(t));
+  const card = node && (node.closest('li, article') || node);
+  return !!card && getComputedStyle(card).opacity === '1'
+    && document.getAnimations().every(a => a.playState !== 'running');
+}"""
 WIDTHS = {"360": (360, 740), "1280": (1280, 900)}
 
 
@@ -44,6 +51,8 @@ def _new_topic(site, page):
     title = f"Sujet arrivé en direct {len(site.forums)}-{page.viewport_size['width']}"
     site.api("POST", f"/events/{event['id']}/proposals", {"title": title})
     expect(page.get_by_text(title).first).to_be_visible(timeout=WAIT_MS)
+    # the projector fades the new card in: measure colours once it is fully painted
+    wait_for(lambda: page.evaluate(SETTLED, title), timeout=WAIT_MS / 1000)
 
 
 def _other_vote(site, page):
