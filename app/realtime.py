@@ -97,6 +97,7 @@ class RedisVersions:
 
     HOST_ID = "barcamp-realtime"
     LEASE_MS = 1500
+    POOL_SIZE = 32
     _PUBLISH = """
     if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[5] then return -1 end
     if ARGV[4] ~= '' then
@@ -123,7 +124,9 @@ class RedisVersions:
     def __init__(self, url: str) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        # a bounded pool: a burst of votes queues for a connection instead of opening hundreds
+        self._redis = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(
+            url, max_connections=self.POOL_SIZE, timeout=10))
         self._origin = int(time.time() * 1000)
         self._publish = self._redis.register_script(self._PUBLISH)
         self._lead = self._redis.register_script(self._LEAD)
