@@ -192,3 +192,5 @@ def test_qr_codes_always_have_the_code_in_text_beside_them(site):
         assert len(qrs) == 1, (url, qrs)
         assert qrs[0]["alt"].startswith("QR code vers http"), qrs
         assert code in qrs[0]["text"].split(), (url, qrs[0]["text"])
+    # the waiting screen of the live quiz (QR code, code, intro) passes axe too
+    assert axe_violations(page) == []
