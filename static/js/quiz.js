@@ -267,9 +267,14 @@
         errorText = (ack && ack.error && ack.error.message) || t("quiz.not_saved", "Réponse non enregistrée.");
       }
       render();
-      if (state.mode === "self_paced" && shown === null) {
-        var result = document.getElementById("quiz-result");
-        if (result) result.scrollIntoView();
+      // the pressed button went with the re-render: put the focus on what replaced it (the next
+      // question's heading, or the result) rather than back at the top of the page (RGAA 7.1)
+      var next = state.mode === "self_paced" && shown === null
+        ? document.getElementById("quiz-result") : root.querySelector(".quiz-q-text");
+      if (next) {
+        next.setAttribute("tabindex", "-1");
+        next.focus();
+        next.scrollIntoView();
       }
     }, function () {
       errorText = t("quiz.lost", "Connexion perdue : réponse non enregistrée, réessayez.");

@@ -103,6 +103,8 @@ def test_keyboard_only_join_quiz_propose_vote_signup(a11y_server, browser):
         page.keyboard.press("Space")
         answered += 1
         wait_for(lambda: profile.is_visible() or counter.first.text_content() != shown, timeout=WAIT_MS / 1000)
+        # the focus moves to what replaced the pressed button, not back to the top of the page
+        assert page.evaluate("document.activeElement.matches('.quiz-q-text, #quiz-result')")
     expect(profile).to_be_visible(timeout=WAIT_MS)
     assert page.locator("[data-quiz-root]").get_attribute("aria-live") == "polite"
 
