@@ -249,7 +249,21 @@
     if (page === "quiz-phone" && state.mode === "self_paced" && shown !== null && !(shown < quiz.questions.length)) {
       shown = firstUnanswered();
     }
+    // a live re-render must not drop the focus (WCAG 2.4.3): note where it is, put it back after
+    var active = document.activeElement;
+    var inside = active && active !== root && root.contains(active);
+    var focusIndex = inside ? Array.prototype.indexOf.call(root.querySelectorAll("button"), active) : -1;
+    var focusHeading = inside && focusIndex < 0;
     root.replaceChildren(page === "quiz-phone" ? phoneView() : projectorView());
+    if (focusIndex >= 0 && root.querySelectorAll("button")[focusIndex]) {
+      root.querySelectorAll("button")[focusIndex].focus();
+    } else if (focusHeading) {
+      var heading = root.querySelector(".quiz-q-text") || document.getElementById("quiz-result");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
     if (timer) clearInterval(timer);
     var node = root.querySelector(".quiz-countdown");
     if (node) timer = setInterval(function () { tick(node); }, 1000);

@@ -55,15 +55,24 @@ def _new_topic(site, page):
     wait_for(lambda: page.evaluate(SETTLED, title), timeout=WAIT_MS / 1000)
 
 
-def _other_vote(site, page):
-    """Another participant votes in the dots forum; wait until this page's scores follow."""
-    from playwright.sync_api import expect
+def _other_vote(mode: str, value: int, shown: str | None = None):
+    """Another participant votes in the forum of this mode; wait until this page's score shows it.
 
-    event = site.forums["dots"]
-    other = site.api("POST", "/join", {"code": event["join_code"]}, headers={})
-    site.api("PUT", f"/events/{event['id']}/votes/{event['topic_ids'][2]}", {"value": 1},
-             headers={"Authorization": f"Bearer {other['token']}"})
-    expect(page.locator("[data-slot=score]").first).to_be_visible(timeout=WAIT_MS)
+    shown: the score text expected (majority: the grade); None: the running total of these votes."""
+
+    def change(site, page):
+        from playwright.sync_api import expect
+
+        event = site.forums[mode]
+        event["live_votes"] = event.get("live_votes", 0) + value
+        other = site.api("POST", "/join", {"code": event["join_code"]}, headers={})
+        topic = event["topic_ids"][2]
+        site.api("PUT", f"/events/{event['id']}/votes/{topic}", {"value": value},
+                 headers={"Authorization": f"Bearer {other['token']}"})
+        expected = shown or str(event["live_votes"])
+        expect(page.locator(f"#proposal-{topic} [data-slot=score]")).to_have_text(expected, timeout=WAIT_MS)
+
+    return change
 
 
 def _live_question(site, page):
@@ -95,9 +104,12 @@ CASES = {
     "propose": ("phone", lambda s: f"/e/{s.forums['proposals']['id']}", None),
     "propose-live": ("phone", lambda s: f"/e/{s.forums['proposals']['id']}", _new_topic),
     "vote-dots": ("phone", lambda s: f"/e/{s.forums['dots']['id']}", None),
-    "vote-dots-live": ("phone", lambda s: f"/e/{s.forums['dots']['id']}", _other_vote),
+    "vote-dots-live": ("phone", lambda s: f"/e/{s.forums['dots']['id']}", _other_vote("dots", 1)),
     "vote-approval": ("phone", lambda s: f"/e/{s.forums['approval']['id']}", None),
+    "vote-approval-live": ("phone", lambda s: f"/e/{s.forums['approval']['id']}", _other_vote("approval", 1)),
     "vote-majority": ("phone", lambda s: f"/e/{s.forums['majority']['id']}", None),
+    "vote-majority-live": ("phone", lambda s: f"/e/{s.forums['majority']['id']}",
+                           _other_vote("majority", 4, "Très prioritaire")),
     "quiz-self-paced": ("phone", lambda s: f"/e/{s.forums['quiz']['id']}", None),
     "quiz-live-waiting": ("phone", lambda s: f"/e/{s.forums['quiz_live']['id']}", None),
     "quiz-live-question": ("phone", lambda s: f"/e/{s.forums['quiz_live']['id']}", _live_question),
