@@ -52,13 +52,23 @@ def test_attached_resource_shows_on_the_workshop_board(client, attached):
     assert TITLE in html and URL.replace("&", "&amp;") in html
 
 
-@pytest.mark.parametrize("key", ["md", "html", "pdf", "docx", "json"])
+@pytest.mark.parametrize("key", ["md", "html", "pdf", "docx", "json", "csv"])
 def test_attached_resource_is_in_every_export(app, attached, key):
     text = _text(key, _render(app, attached["event"]["id"], key))
-    assert "Pour aller plus loin" in text or key == "json"
+    assert "Pour aller plus loin" in text or key in ("json", "csv")
     assert TITLE in text
     if key != "pdf":  # the PDF wraps long links
         assert URL in text
+
+
+def test_csv_export_has_a_row_per_resource_of_a_workshop(app, attached):
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(_render(app, attached["event"]["id"], "csv").decode("utf-8-sig"))))
+    further = [row for row in rows if row["type"] == "pour_aller_plus_loin"]
+    assert [(row["titre"], row["source"], row["date"], row["lien"]) for row in further] == [
+        (TITLE, "lagazettedescommunes.com", "25/07/2017", URL)]
+    assert further[0]["atelier"]
 
 
 def test_json_export_carries_the_resource_fields(app, attached):
