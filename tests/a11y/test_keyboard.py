@@ -172,3 +172,37 @@ def test_keyboard_only_join_quiz_propose_vote_signup(a11y_server, browser):
     assert kb.invisible == [], kb.invisible
     assert kb.stops > 20
     page.context.close()
+
+
+def test_live_quiz_update_from_another_phone_keeps_the_focus(a11y_server, browser):
+    """The live quiz re-renders on every count update: the focused answer must stay focused."""
+    from playwright.sync_api import expect
+
+    api = Api(a11y_server)
+    event = api("POST", "/events", {"title": "Quiz en direct au clavier"})
+    api("PUT", f"/events/{event['id']}/quiz/settings", {"mode": "live"})
+    api("PUT", f"/events/{event['id']}/phase", {"phase": "icebreaker"})
+    page = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 740}).new_page()
+    kb = Keyboard(page)
+    page.goto(event["join_url"])
+    kb.tab_to("button", "Rejoindre")
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("data-live", "live", timeout=WAIT_MS)
+    api("POST", f"/events/{event['id']}/quiz/control", {"action": "open"})
+    expect(page.get_by_text("Question 1 sur 6")).to_be_visible(timeout=WAIT_MS)
+    kb.tab_to("button.quiz-answer")
+    kb.tab_to("button.quiz-answer")  # the second answer
+    focused = kb.focused()
+    page.evaluate("""() => { window.__renders = 0;
+      new MutationObserver(() => { window.__renders += 1; })
+        .observe(document.querySelector('[data-quiz-root]'), {childList: true}); }""")
+
+    other = api("POST", "/join", {"code": event["join_code"]}, headers={})
+    api("PUT", f"/events/{event['id']}/quiz/answers/0", {"choice": 0},
+        headers={"Authorization": f"Bearer {other['token']}"})
+    wait_for(lambda: page.evaluate("window.__renders") > 0, timeout=WAIT_MS / 1000)
+    after = kb.focused()
+    assert after is not None and after["name"] == focused["name"] and after["tag"] == "button", (focused, after)
+    assert page.evaluate("document.activeElement.classList.contains('quiz-answer')")
+    assert kb.invisible == []
+    page.context.close()
