@@ -198,7 +198,6 @@ def test_coalesced_tallies_over_real_sockets(server, live_clients):
     assert len(phone_tallies) <= elapsed / 0.5 + 2
     phone_versions = [phone_state["streams"]["tally"]] + [t["version"] for t in phone_tallies]
     assert all(b > a for a, b in zip(phone_versions, phone_versions[1:]))
-    assert set(t["version"] for t in phone_tallies) <= set(t["version"] for t in tallies)
 
 
 def test_fifty_concurrent_requests_of_one_participant_never_overspend(server):
