@@ -20,14 +20,16 @@ def policy(client, forum, **changes):
 
 # -- information notice ---------------------------------------------------------------------------
 def test_join_page_carries_the_information_notice(client, make_event):
-    event = make_event(starts_at="2026-11-21T09:00:00+00:00")
+    # retention runs from the later of the start date and the creation date: a future start date
+    # keeps the expected end independent of the day the test runs
+    event = make_event(starts_at="2030-03-15T09:00:00+00:00")
     policy(client, event, organisation="Département des Alpes-Maritimes", retention_months=6)
 
     page = client.get(f"/j/{event['join_code']}").get_data(as_text=True)
 
     assert "Vos données" in page
     assert "Ce forum est organisé par Département des Alpes-Maritimes." in page
-    assert "jusqu'au 21/05/2027" in page
+    assert "jusqu'au 15/09/2030" in page
     assert "Mes données" in page
 
 
