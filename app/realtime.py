@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
@@ -231,6 +232,22 @@ def emit_paced(name: str, message: dict, room: str) -> int:
     return len(targets)
 
 
+def run_every(interval: float, stopped: Callable[[], bool], *flushes: tuple[Callable[[], Any], str]) -> None:
+    """Call each flush every `interval` seconds until `stopped()`: the loop of every coalescing hub.
+
+    A flush that fails is logged and the loop goes on: one forum's error never silences the others.
+    """
+    while not stopped():
+        socketio.sleep(interval)
+        if stopped():
+            break
+        for flush, what in flushes:
+            try:
+                flush()
+            except Exception:
+                log.exception("%s broadcast failed", what)
+
+
 class LiveHub:
     """Versioned broadcasts to a forum's room and the coalescing tally loop."""
 
@@ -421,17 +438,11 @@ class LiveHub:
         return len(due)
 
     def _loop(self) -> None:
-        while not self._stopped:
-            socketio.sleep(self.interval)
-            try:
-                self.flush_tallies()
-                self.flush_phone_streams()
-            except Exception:  # keep the loop alive whatever one forum does
-                log.exception("tally broadcast failed")
-            try:
-                self.flush_quiz()
-            except Exception:  # keep the loop alive whatever one forum does
-                log.exception("quiz broadcast failed")
+        def tallies() -> None:
+            self.flush_tallies()
+            self.flush_phone_streams()
+
+        run_every(self.interval, lambda: self._stopped, (tallies, "tally"), (self.flush_quiz, "quiz"))
 
     def stop(self) -> None:
         self._stopped = True
@@ -558,12 +569,7 @@ class ScheduleHub:
                 db.session.remove()
 
     def _loop(self) -> None:
-        while not self.live._stopped:
-            socketio.sleep(self.interval)
-            try:
-                self.flush()
-            except Exception:  # keep the loop alive whatever one forum does
-                log.exception("schedule broadcast failed")
+        run_every(self.interval, lambda: self.live._stopped, (self.flush, "schedule"))
 
 
 def _schedule_hub() -> ScheduleHub:
@@ -676,14 +682,8 @@ class BoardHub:
         return {"board": board_state(workshop)} if workshop is not None else None
 
     def _loop(self) -> None:
-        while not self.live._stopped:
-            socketio.sleep(self.interval)
-            if self.live._stopped or self._closed:  # shutting down (tests drop the schema next): no more reads
-                break
-            try:
-                self.flush()
-            except Exception:  # keep the loop alive whatever one workshop does
-                log.exception("board broadcast failed")
+        # closed: shutting down (tests drop the schema next), no more reads
+        run_every(self.interval, lambda: self.live._stopped or self._closed, (self.flush, "board"))
 
 
 def boards() -> BoardHub:
