@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_request_context, jsonify, request
+from flask.ctx import RequestContext
 
 from app import realtime
 from app.config import Config, load_config
@@ -45,8 +46,6 @@ class BarcampFlask(Flask):
         return adapter
 
     def request_context(self, environ):
-        from flask.ctx import RequestContext
-
         return RequestContext(self, environ, session=environ.get("saved_session"))
 
 
