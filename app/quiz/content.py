@@ -1,43 +1,33 @@
 """Quiz files of content/quizzes/: loaded once, validated, with errors that name file and field."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
+from app.common.content import (
+    CONTENT_DIR,
+    ContentError,
+    FieldError,
+    Slug,
+    Strict,
+    cached,
+    content_locale,
+    load_file,
+    yaml_files,
+)
 from app.quiz.enums import QuizKind
 
 #: the quiz a new forum gets unless the organiser picks another
 DEFAULT_QUIZ = "style-innovation"
 #: content/quizzes/, from the application root (never the working directory)
-QUIZ_DIR = Path(__file__).resolve().parent.parent.parent / "content" / "quizzes"
+QUIZ_DIR = CONTENT_DIR / "quizzes"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class ContentError(Exception):
-    """A quiz file that cannot be used: the message names the file, the field and what is wrong."""
-
-    def __init__(self, path: Path, field: str, problem: str) -> None:
-        self.path, self.field, self.problem = path, field, problem
-        super().__init__(f"{_display(path)}: {field}: {problem}")
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(QUIZ_DIR.parent.parent))
-    except ValueError:
-        return str(path)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ProfileEn(_Strict):
+class ProfileEn(Strict):
     """English version of a profile (optional `en:` key next to the French)."""
 
     name: Text
@@ -46,7 +36,7 @@ class ProfileEn(_Strict):
     attention: Text
 
 
-class Profile(_Strict):
+class Profile(Strict):
     symbol: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4)]
     name: Text
     description: Text
@@ -55,20 +45,20 @@ class Profile(_Strict):
     en: ProfileEn | None = None
 
 
-class Answer(_Strict):
+class Answer(Strict):
     text: Text
     #: profile quizzes: the symbol of the profile this answer counts for
     profile: str | None = None
 
 
-class QuestionEn(_Strict):
+class QuestionEn(Strict):
     """English version of a question: its text and its answers' texts, in the same order."""
 
     text: Text
     answers: list[Text]
 
 
-class Question(_Strict):
+class Question(Strict):
     text: Text
     en: QuestionEn | None = None
     answers: list[Answer] = Field(min_length=2, max_length=6)
@@ -77,20 +67,20 @@ class Question(_Strict):
     points: int = Field(1000, ge=0, le=100_000)
 
 
-class SpeedBonus(_Strict):
+class SpeedBonus(Strict):
     max_points: int = Field(ge=0, le=100_000)
     window_seconds: float = Field(gt=0, le=600)
 
 
-class QuizEn(_Strict):
+class QuizEn(Strict):
     title: Text
     intro: str = ""
     credit: str = ""
     note: str = ""
 
 
-class Quiz(_Strict):
-    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+class Quiz(Strict):
+    slug: Slug
     en: QuizEn | None = None
     kind: QuizKind
     title: Text
@@ -106,26 +96,26 @@ class Quiz(_Strict):
         symbols = [p.symbol for p in self.profiles]
         if self.kind == QuizKind.PROFILE:
             if len(symbols) < 2:
-                raise _FieldError("profiles", "a profile quiz needs at least two profiles")
+                raise FieldError("profiles", "a profile quiz needs at least two profiles")
             if len(set(symbols)) != len(symbols):
-                raise _FieldError("profiles", "two profiles share a symbol")
+                raise FieldError("profiles", "two profiles share a symbol")
         for qi, question in enumerate(self.questions):
             where = f"questions[{qi}]"
             if question.en is not None and len(question.en.answers) != len(question.answers):
-                raise _FieldError(f"{where}.en.answers", f"{len(question.en.answers)} English answers for "
+                raise FieldError(f"{where}.en.answers", f"{len(question.en.answers)} English answers for "
                                                          f"{len(question.answers)} French ones")
             if self.kind == QuizKind.SCORED:
                 if question.correct is None:
-                    raise _FieldError(f"{where}.correct", "missing: a scored question needs its right answer")
+                    raise FieldError(f"{where}.correct", "missing: a scored question needs its right answer")
                 if not 0 <= question.correct < len(question.answers):
-                    raise _FieldError(
+                    raise FieldError(
                         f"{where}.correct",
                         f"answer index {question.correct} out of range (0-{len(question.answers) - 1})",
                     )
             else:
                 for ai, answer in enumerate(question.answers):
                     if answer.profile not in symbols:
-                        raise _FieldError(
+                        raise FieldError(
                             f"{where}.answers[{ai}].profile",
                             f"{answer.profile!r} is not a profile symbol ({', '.join(symbols)})",
                         )
@@ -180,82 +170,35 @@ class Quiz(_Strict):
         }
 
 
-class _FieldError(ValueError):
-    """Raised by validators to point at one field (pydantic wraps it; we unwrap it)."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
-        self.field, self.problem = field, problem
-
-
-def _loc(parts) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(root)"
-
-
 def load_quiz_file(path: Path) -> Quiz:
     """Parse and validate one quiz file, or raise ContentError."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise ContentError(path, where, f"malformed YAML: {getattr(exc, 'problem', None) or exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(path, "(file)", f"unreadable: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ContentError(path, "(root)", "the file must hold a mapping (slug, kind, title, questions…)")
-    try:
-        quiz = Quiz.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        cause = first.get("ctx", {}).get("error")
-        if isinstance(cause, _FieldError):
-            raise ContentError(path, cause.field, cause.problem) from None
-        problem = "missing" if first["type"] == "missing" else first["msg"]
-        raise ContentError(path, _loc(first["loc"]), problem) from None
-    return quiz
+    return load_file(path, Quiz, "slug, kind, title, questions…")
 
 
-_cache: dict[Path, dict[str, Quiz]] = {}
-_cache_lock = threading.Lock()
+def _load_directory(directory: Path) -> dict[str, Quiz]:
+    quizzes: dict[str, Quiz] = {}
+    for path in yaml_files(directory):
+        quiz = load_quiz_file(path)
+        if quiz.slug in quizzes:
+            raise ContentError(path, "slug", f"{quiz.slug!r} is already used by another file")
+        quizzes[quiz.slug] = quiz
+    return quizzes
 
 
 def load_quizzes(directory: Path | None = None, *, reload: bool = False) -> dict[str, Quiz]:
     """Every quiz of the directory by slug, validated once and cached."""
     directory = (directory or QUIZ_DIR).resolve()
-    with _cache_lock:
-        if reload or directory not in _cache:
-            quizzes: dict[str, Quiz] = {}
-            for path in sorted(directory.glob("*.y*ml")):
-                quiz = load_quiz_file(path)
-                if quiz.slug in quizzes:
-                    raise ContentError(path, "slug", f"{quiz.slug!r} is already used by another file")
-                quizzes[quiz.slug] = quiz
-            _cache[directory] = quizzes
-        return _cache[directory]
-
-
-def _locale() -> str:
-    from flask import has_request_context
-
-    if not has_request_context():  # socket broadcasts and CLI: the source language
-        return "fr"
-    from flask_babel import get_locale
-
-    return str(get_locale() or "fr")
+    return cached("quizzes", directory, lambda: _load_directory(directory), reload=reload)
 
 
 def get_quiz(slug: str) -> Quiz | None:
     """The quiz in the request's language (English texts from `en:` keys when they exist)."""
     quiz = load_quizzes().get(slug)
-    return quiz.localized(_locale()) if quiz else None
+    return quiz.localized(content_locale()) if quiz else None
 
 
 def quiz_choices() -> list[tuple[str, str]]:
     """(slug, title) of every available quiz, the default first."""
     quizzes = load_quizzes()
-    return sorted(((s, q.localized(_locale()).title) for s, q in quizzes.items()),
+    return sorted(((s, q.localized(content_locale()).title) for s, q in quizzes.items()),
                   key=lambda c: (c[0] != DEFAULT_QUIZ, c[1]))
