@@ -34,7 +34,8 @@ from app.extensions import db
 from app.participants.models import Participant
 from app.proposals.models import Proposal
 from app.schedule import scheduler
-from app.schedule.services import auto_schedule, build_problem, create_room, create_slot
+from app.schedule.autoschedule import auto_schedule, build_problem
+from app.schedule.editing import create_room, create_slot
 from app.voting.models import Ballot
 
 

@@ -25,7 +25,7 @@ from app.events.services import (
 )
 from app.participants.services import participant_from_token
 from app.proposals.services import visible_proposals
-from app.schedule import bp
+from app.schedule import autoschedule, bp, editing, signups
 from app.schedule import services as grid
 from app.schedule.calendar import build_ics
 from app.schedule.formats import format_choices, load_formats
@@ -50,7 +50,7 @@ def _grid_for(event, identity: Identity) -> dict:
     """The organiser sees the grid being built; others see it once published, plus their sign-ups."""
     body = grid.grid_out(event) if identity.kind == "organiser" else grid.public_grid(event)
     if identity.kind == "participant" and body["published"]:
-        body["me"] = grid.my_signups(event, identity.participant)
+        body["me"] = signups.my_signups(event, identity.participant)
     return body
 
 
@@ -68,7 +68,7 @@ def api_rooms(event_id: int, identity: Identity):
 def api_create_room(event_id: int, data: RoomIn, identity: Identity):
     event = event_for(identity, event_id)
     with write_transaction():
-        room = grid.create_room(event, data.name, data.capacity)
+        room = editing.create_room(event, data.name, data.capacity)
         body = grid.room_out(room)
     realtime.schedule_changed(event.id)
     return jsonify(body), 201
@@ -88,7 +88,7 @@ def api_slots(event_id: int, identity: Identity):
 def api_create_slot(event_id: int, data: SlotIn, identity: Identity):
     event = event_for(identity, event_id)
     with write_transaction():
-        slot = grid.create_slot(event, data.starts_at, data.ends_at)
+        slot = editing.create_slot(event, data.starts_at, data.ends_at)
         body = grid.slot_out(slot)
     realtime.schedule_changed(event.id)
     return jsonify(body), 201
@@ -109,7 +109,7 @@ def api_schedule(event_id: int, identity: Identity):
 def api_auto(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
     with write_transaction():
-        figures = grid.auto_schedule(event)
+        figures = autoschedule.auto_schedule(event)
     realtime.schedule_changed(event.id)
     return jsonify({**grid.grid_out(event), **figures})
 
@@ -126,8 +126,8 @@ def api_place(event_id: int, session_id: int, data: SessionPlace, identity: Iden
     if "facilitator_id" in data.model_fields_set:
         extra["facilitator_id"] = data.facilitator_id
     with write_transaction():
-        session = grid.update_session(event, session_id, data.room_id, data.slot_id, locked=data.locked, **extra)
-        body = grid.session_out(session, grid._counts(event))
+        session = editing.update_session(event, session_id, data.room_id, data.slot_id, locked=data.locked, **extra)
+        body = grid.session_out(session, grid.seat_counts(event))
     realtime.schedule_changed(event.id)
     return jsonify(body)
 
@@ -139,7 +139,7 @@ def api_place(event_id: int, session_id: int, data: SessionPlace, identity: Iden
 def api_publish(event_id: int, data: PublishIn, identity: Identity):
     event = event_for(identity, event_id)
     with write_transaction():
-        grid.set_published(event, data.published)
+        editing.set_published(event, data.published)
     realtime.schedule_changed(event.id)
     return jsonify(grid.grid_out(event))
 
@@ -161,7 +161,7 @@ def _signup_event(session_id: int, identity: Identity):
 def api_signup(session_id: int, identity: Identity):
     event = _signup_event(session_id, identity)
     with write_transaction():
-        body = grid.sign_up(event, identity.participant, session_id)
+        body = signups.sign_up(event, identity.participant, session_id)
     realtime.signups_changed(event.id)
     return jsonify(body)
 
@@ -173,7 +173,7 @@ def api_signup(session_id: int, identity: Identity):
 def api_leave(session_id: int, identity: Identity):
     event = _signup_event(session_id, identity)
     with write_transaction():
-        grid.leave(event, identity.participant, session_id)
+        signups.leave(event, identity.participant, session_id)
     realtime.signups_changed(event.id)
     return jsonify({"status": "cancelled"})
 
@@ -207,7 +207,7 @@ def api_my_agenda(event_id: int):
     if identity.kind != "participant":
         raise Forbidden("forbidden", _("Cette action n'est pas permise avec ce jeton."))
     event = event_for(identity, event_id)
-    mine = {m["session_id"]: m["status"] for m in grid.my_signups(event, identity.participant)}
+    mine = {m["session_id"]: m["status"] for m in signups.my_signups(event, identity.participant)}
     sessions = [s for s in grid.list_sessions(event) if s.id in mine]
     return _ics_response(build_ics(event, sessions, host=request.host, statuses=mine,
                                    name=_("Mon programme — %(title)s", title=event.title)), f"mon-programme-{event.id}.ics")
@@ -264,7 +264,7 @@ def page_add_room(event_id: int):
     if not form.validate_on_submit():
         flash(_("Salle invalide : un nom et un nombre de places (1 à 10 000)."), "error")
         return _back(event)
-    return _run(event, lambda: grid.create_room(event, form.name.data, form.capacity.data) and None,
+    return _run(event, lambda: editing.create_room(event, form.name.data, form.capacity.data) and None,
                 _("Salle ajoutée."))
 
 
@@ -276,7 +276,7 @@ def page_add_slot(event_id: int):
     if not form.validate_on_submit():
         flash(_("Créneau invalide : indiquez un début et une fin."), "error")
         return _back(event)
-    return _run(event, lambda: grid.create_slot(event, form.starts_at.data, form.ends_at.data) and None,
+    return _run(event, lambda: editing.create_slot(event, form.starts_at.data, form.ends_at.data) and None,
                 _("Créneau ajouté."))
 
 
@@ -286,7 +286,7 @@ def page_delete_room(event_id: int, room_id: int):
     event = get_event_for_organiser(event_id, current_user.id)
     if not ActionForm().validate_on_submit():
         return _back(event)
-    return _run(event, lambda: grid.delete_room(event, room_id), _("Salle supprimée."))
+    return _run(event, lambda: editing.delete_room(event, room_id), _("Salle supprimée."))
 
 
 @bp.route("/organiser/events/<int:event_id>/grille/slots/<int:slot_id>/delete", methods=["POST"])
@@ -295,7 +295,7 @@ def page_delete_slot(event_id: int, slot_id: int):
     event = get_event_for_organiser(event_id, current_user.id)
     if not ActionForm().validate_on_submit():
         return _back(event)
-    return _run(event, lambda: grid.delete_slot(event, slot_id), _("Créneau supprimé."))
+    return _run(event, lambda: editing.delete_slot(event, slot_id), _("Créneau supprimé."))
 
 
 @bp.route("/organiser/events/<int:event_id>/grille/auto", methods=["POST"])
@@ -306,7 +306,7 @@ def page_auto(event_id: int):
         return _back(event)
 
     def work():
-        figures = grid.auto_schedule(event)
+        figures = autoschedule.auto_schedule(event)
         return {"ours": figures["scheduler"]["satisfied_voters"], "base": figures["baseline"]["satisfied_voters"],
                 "voters": figures["scheduler"]["voters"]}
 
@@ -322,7 +322,7 @@ def page_publish(event_id: int):
     if not form.validate_on_submit():
         return _back(event)
     publish = form.action.data == "publish"
-    return _run(event, lambda: grid.set_published(event, publish) and None,
+    return _run(event, lambda: editing.set_published(event, publish) and None,
                 _("Grille publiée sur les téléphones et l'écran.") if publish else _("Grille retirée."))
 
 
@@ -334,7 +334,7 @@ def page_add_session(event_id: int):
     if not form.validate_on_submit():
         flash(_("Choisissez un sujet."), "error")
         return _back(event)
-    return _run(event, lambda: grid.add_session(event, form.proposal_id.data) and None, _("Sujet ajouté à la grille."))
+    return _run(event, lambda: editing.add_session(event, form.proposal_id.data) and None, _("Sujet ajouté à la grille."))
 
 
 @bp.route("/organiser/events/<int:event_id>/grille/sessions/<int:session_id>", methods=["POST"])
@@ -346,7 +346,7 @@ def page_place(event_id: int, session_id: int):
     if not form.validate_on_submit():
         flash(_("Salle ou créneau invalide."), "error")
         return _back(event)
-    return _run(event, lambda: grid.update_session(event, session_id, form.room_id.data, form.slot_id.data,
+    return _run(event, lambda: editing.update_session(event, session_id, form.room_id.data, form.slot_id.data,
                                                    locked=form.locked.data, format_slug=form.format.data or None)
                 and None, _("Session mise à jour."))
 
@@ -367,7 +367,7 @@ def phone_page(event_id: int):
     if participant is None:
         return redirect(url_for("participants.join", code=event.join_code))
     body = grid.public_grid(event)
-    mine = {m["session_id"]: m for m in grid.my_signups(event, participant)} if body["published"] else {}
+    mine = {m["session_id"]: m for m in signups.my_signups(event, participant)} if body["published"] else {}
     return render_template("schedule/phone.html", event=event, grid=body, mine=mine, formats=load_formats(),
                            action_form=ActionForm(), live_token=session_participant_token(event.id))
 
@@ -384,9 +384,9 @@ def phone_signup(event_id: int, session_id: int):
     try:
         with write_transaction():
             if form.action.data == "join":
-                outcome = grid.sign_up(event, participant, session_id)
+                outcome = signups.sign_up(event, participant, session_id)
             else:
-                grid.leave(event, participant, session_id)
+                signups.leave(event, participant, session_id)
                 outcome = {"status": "cancelled"}
     except DomainError as error:
         flash(str(error.message), "error")
