@@ -1,11 +1,13 @@
 """Page forms of the workshops (they carry the CSRF token; the API takes JSON instead)."""
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField,
+from wtforms import (HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.workshops.enums import CardSection
@@ -44,3 +46,6 @@ class CardForm(FlaskForm):
                           default=CardSection.CONSTAT.value)
     text = TextAreaField(_l("Votre carte"), validators=[DataRequired(), Length(max=2000)])
     gain = TextAreaField(_l("Le gain (pour une proposition)"), validators=[Optional(), Length(max=2000)])
+    #: idempotency key rendered with the page: posting the same form twice stores one card
+    client_key = HiddenField(default=lambda: secrets.token_hex(16),
+                             validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")])

@@ -322,7 +322,7 @@ def phone_add_card(event_id: int, workshop_id: int):
         if workshop.event_id != event.id:
             raise Forbidden("not_in_event", _("Cet atelier n'est pas dans ce forum."))
         actions.add_card(workshop.id, caller, CardSection(form.section.data), form.text.data,
-                         form.gain.data or None)
+                         form.gain.data or None, client_key=form.client_key.data or None)
     except DomainError as error:
         flash(str(error.message), "error")
     return redirect(target + f"#section-{form.section.data}")

@@ -7,6 +7,9 @@
  * `card_merge`, `workshop_dot`) are acknowledged after commit. A card being edited is not
  * replaced by incoming boards: its save carries the version it started from, and a stale save
  * comes back as `card_conflict` with the current card, shown next to the user's text.
+ * A new card gets a random `client_key` and waits in `pending` (memory and sessionStorage) until
+ * its acknowledgement: after a lost or timed-out ack, or a reconnection, it is sent again with
+ * the SAME key, and the server answers with the card it already stored instead of a second one.
  * User text only ever goes through textContent.
  */
 (function () {
@@ -17,6 +20,10 @@
   if (page !== "workshop-board" && page !== "workshop-projector") return;
 
   var ACK_TIMEOUT_MS = 8000;
+  var RETRY_MS = 3000;
+  //: refusals worth another try with the same key (nothing was refused about the card itself)
+  var TRANSIENT = ["timeout", "offline", "internal_error", "rate_limited"];
+  var PENDING_KEY = "barcamp:pending-cards:" + window.location.pathname;
   var workshopId = parseInt(body.getAttribute("data-workshop-id"), 10);
   var token = body.getAttribute("data-live-token");
   var projector = page === "workshop-projector";
@@ -29,6 +36,7 @@
   var version = null;
   var board = null;
   var me = { kind: projector ? "projector" : "", facilitator: false, dots: {}, remaining: null };
+  var addForm = document.querySelector("[data-add-card]");
   var editing = {};   // card id -> its <li> while the user edits it
   var selected = {};  // card id -> true (facilitator: cards ticked for a merge)
 
@@ -47,7 +55,7 @@
 
   function emit(name, payload) {
     return new Promise(function (resolve) {
-      if (!socket) { resolve({ ok: false, error: { code: "offline", message: t("offline") } }); return; }
+      if (!socket || !socket.connected) { resolve({ ok: false, error: { code: "offline", message: t("offline") } }); return; }
       socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, function (err, ack) {
         resolve(err ? { ok: false, error: { code: "timeout", message: t("offline") } } : ack);
       });
@@ -134,6 +142,15 @@
     return wrap;
   }
 
+  function pendingNode(entry) {
+    var li = el("li", "board-card is-pending");
+    li.setAttribute("data-pending-key", entry.key);
+    li.appendChild(el("p", "board-card-text", entry.payload.text));
+    if (entry.payload.gain) li.appendChild(el("p", "board-card-gain", t("gain") + " : " + entry.payload.gain));
+    li.appendChild(el("p", "hint", t("pending")));
+    return li;
+  }
+
   function render() {
     if (!board) return;
     board.sections.forEach(function (section) {
@@ -146,6 +163,9 @@
         if (editing[id].getAttribute("data-section") === section.key && nodes.indexOf(editing[id]) < 0) {
           nodes.push(editing[id]);
         }
+      });
+      pending.forEach(function (entry) {  // written here, not acknowledged yet: shown as waiting
+        if (entry.payload.section === section.key && !projector) nodes.push(pendingNode(entry));
       });
       list.replaceChildren.apply(list, nodes);
       var count = document.querySelector('[data-count="' + section.key + '"]');
@@ -333,25 +353,101 @@
     });
   }
 
+  // -- new cards: one client_key each, kept until acknowledged -------------------------------------
+  var pending = loadPending();  // [{key, payload}] in the order they were written
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+
+  function loadPending() {
+    try {
+      var list = JSON.parse(window.sessionStorage.getItem(PENDING_KEY) || "[]");
+      return Array.isArray(list) ? list.filter(function (e) { return e && e.key && e.payload; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function savePending() {
+    try {
+      if (!pending.length) { window.sessionStorage.removeItem(PENDING_KEY); return; }
+      window.sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending.map(function (e) {
+        return { key: e.key, payload: e.payload };
+      })));
+    } catch (e) { /* storage refused (private mode, quota): memory still holds them */ }
+  }
+
+  function dropPending(entry) {
+    var index = pending.indexOf(entry);
+    if (index >= 0) pending.splice(index, 1);
+    savePending();
+  }
+
+  function sendPending(entry) {
+    if (entry.sending || !socket || !socket.connected) return;  // reconnecting: join() sends it
+    entry.sending = true;
+    var attempt = entry.attempt = (entry.attempt || 0) + 1;
+    emit("card_add", entry.payload).then(function (ack) {
+      if (pending.indexOf(entry) < 0 || attempt !== entry.attempt) return;  // a later attempt settled it
+      entry.sending = false;
+      if (ack && ack.ok) {
+        dropPending(entry);
+        showError(null);
+        // show it at once; the coalesced board that follows is the same card
+        var section = board && board.sections.filter(function (s) { return s.key === ack.card.section; })[0];
+        if (section && !findCard(ack.card.id)) section.cards.push(ack.card);
+        render();
+      } else if (ack && ack.error && TRANSIENT.indexOf(ack.error.code) >= 0) {
+        render();
+        setTimeout(function () { sendPending(entry); }, RETRY_MS);
+      } else {  // refused for good (phase over, empty text…): give the text back to the form
+        dropPending(entry);
+        restoreDraft(entry.payload);
+        showError(ack && ack.error);
+        render();
+      }
+    });
+  }
+
+  function flushPending() {
+    pending.forEach(sendPending);
+  }
+
+  function restoreDraft(payload) {
+    if (!addForm) return;
+    var text = addForm.querySelector("textarea[name=text]");
+    if (text.value.trim()) return;  // never overwrite what the user is typing now
+    addForm.querySelector("select[name=section]").value = payload.section;
+    text.value = payload.text;
+    var gainBox = addForm.querySelector("textarea[name=gain]");
+    if (gainBox) gainBox.value = payload.gain || "";
+  }
+
   function addCard(form) {
     var data = new FormData(form);
     var payload = { workshop_id: workshopId, section: data.get("section"), text: (data.get("text") || "").trim() };
     var gain = (data.get("gain") || "").trim();
     if (gain && payload.section === "propositions") payload.gain = gain;
     if (!payload.text) return;
-    emit("card_add", payload).then(function (ack) {
-      if (ack && ack.ok) {
-        showError(null);
-        form.querySelector("textarea[name=text]").value = "";
-        var gainBox = form.querySelector("textarea[name=gain]");
-        if (gainBox) gainBox.value = "";
-        // show it at once; the coalesced board that follows is the same card
-        var section = board && board.sections.filter(function (s) { return s.key === ack.card.section; })[0];
-        if (section && !findCard(ack.card.id)) { section.cards.push(ack.card); render(); }
-      } else {
-        showError(ack && ack.error);
-      }
-    });
+    // the same card written again while it waits keeps its key: it can only be stored once
+    var entry = pending.filter(function (e) {
+      return e.payload.section === payload.section && e.payload.text === payload.text &&
+        (e.payload.gain || "") === (payload.gain || "");
+    })[0];
+    if (!entry) {
+      payload.client_key = newKey();
+      entry = { key: payload.client_key, payload: payload };
+      pending.push(entry);
+      savePending();
+    }
+    form.querySelector("textarea[name=text]").value = "";
+    var gainBox = form.querySelector("textarea[name=gain]");
+    if (gainBox) gainBox.value = "";
+    render();
+    sendPending(entry);
   }
 
   // -- wiring ------------------------------------------------------------------------------------------
@@ -368,14 +464,14 @@
       // (versions only grow, across server restarts too)
       applyBoard(ack.board, ack.board.version);
       render();
+      flushPending();  // cards written offline, or whose acknowledgement was lost
     });
   }
 
-  var addForm = document.querySelector("[data-add-card]");
   if (addForm) {
     addForm.addEventListener("submit", function (e) {
-      if (!socket || !socket.connected) return;  // no live channel: the form posts as usual
-      e.preventDefault();
+      if (!socket) return;  // no live channel at all: the form posts as usual
+      e.preventDefault();  // connected or reconnecting: the card waits in `pending` until acknowledged
       addCard(addForm);
     });
     var sectionSelect = addForm.querySelector("select[name=section]");
@@ -393,7 +489,11 @@
   setStatus("connecting");
   socket = window.io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
   socket.on("connect", join);
-  socket.on("disconnect", function () { setStatus("offline"); });
+  socket.on("disconnect", function () {
+    setStatus("offline");
+    // acknowledgements never cross a reconnection: every waiting card is sent again after join
+    pending.forEach(function (entry) { entry.sending = false; entry.attempt = (entry.attempt || 0) + 1; });
+  });
   socket.on("connect_error", function () { setStatus("offline"); });
   socket.on("board", function (msg) {
     if (!msg || msg.workshop_id !== workshopId || typeof msg.version !== "number") return;

@@ -61,6 +61,24 @@ def test_phone_lists_joins_and_adds_a_card_without_javascript(client, board):
     assert page.count('class="board-section card"') == 7
 
 
+def test_the_same_card_form_posted_twice_stores_one_card(client, board):
+    event, wid = board["event"], board["workshop"]["id"]
+    join_phone(client, event)
+    page = client.get(f"/e/{event['id']}/workshops/{wid}").get_data(as_text=True)
+    key = re.search(r'name="client_key" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    form = {"section": "constat", "text": "Un double envoi", "client_key": key}
+
+    first = client.post(f"/e/{event['id']}/workshops/{wid}/cards", data=form)
+    again = client.post(f"/e/{event['id']}/workshops/{wid}/cards", data=form, follow_redirects=True)
+
+    assert first.status_code == 302
+    assert again.get_data(as_text=True).count(">Un double envoi<") == 1
+    board_now = client.get(f"/api/v1/workshops/{wid}", headers=board["organiser"]).get_json()
+    assert [c["text"] for s in board_now["sections"] for c in s["cards"]] == ["Un double envoi"]
+    fresh = client.get(f"/e/{event['id']}/workshops/{wid}").get_data(as_text=True)
+    assert key not in fresh  # the next form gets a new key
+
+
 def test_forum_page_links_to_workshops_during_the_phase(client, board):
     join_phone(client, board["event"])
 
