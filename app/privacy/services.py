@@ -24,6 +24,7 @@ from app.privacy.recount import differences, rank
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
 from app.quiz.models import QuizAnswer, QuizRun
+from app.schedule.signups import leave_all
 from app.voting.models import Ballot
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,8 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     Topics: withdrawn and their text erased (ballots others put on them stop counting, as with any
     withdrawn topic). Quiz answers: deleted. Votes: withdrawn while the vote is open; once it is
     closed they stay in the final count but move to a stand-in voter (the link to the person is gone).
-    The participant row and its token go last.
+    Workshop sign-ups: given up, each freed seat going to the first on the waiting list (the caller
+    then calls `realtime.signups_changed`). The participant row and its token go last.
     """
     topics = list(db.session.scalars(select(Proposal).where(Proposal.author_id == participant.id)))
     for proposal in topics:
@@ -202,6 +204,7 @@ def forget_participant(event: Event, participant: Participant) -> dict:
         kept_votes = 0
     answers = db.session.execute(delete(QuizAnswer).where(QuizAnswer.participant_id == participant.id)).rowcount
     cards = _erase_cards(participant.id)
+    leave_all(event, participant)
     from app.moderation.models import Report
 
     db.session.execute(delete(Report).where(Report.participant_id == participant.id))

@@ -124,12 +124,13 @@ def with_french_date(policy: dict) -> dict:
 
 
 def _publish_forgotten(event: Event, done: dict) -> None:
-    """Tell every screen the erased participant's topics are gone, and recount."""
+    """Tell every screen the erased participant's topics are gone, recount, and send the grid's seats."""
     from app import realtime
 
     for topic_id in done["topics"]:
         realtime.proposal_changed({"id": topic_id, "event_id": event.id, "status": "withdrawn"})
     realtime.tally_changed(event.id)
+    realtime.signups_changed(event.id)  # freed seats and promotions (nothing is sent if the grid is unchanged)
 
 
 # -- participant pages -----------------------------------------------------------------------------

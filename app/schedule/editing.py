@@ -14,7 +14,7 @@ from app.participants.models import Participant
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
 from app.schedule.formats import get_format
-from app.schedule.models import Grid, GridSession, Room, Slot
+from app.schedule.models import Grid, GridSession, Room, Signup, Slot
 from app.schedule.services import (
     FORUM_TZ,
     aware,
@@ -57,16 +57,33 @@ def create_slot(event: Event, starts_at: datetime, ends_at: datetime) -> Slot:
 
 
 def delete_room(event: Event, room_id: int) -> None:
+    """Delete a room; its sessions go back to the bench. Refused (409) while people are signed up to one."""
     room = get_room(event, room_id)
-    _unplace(select(GridSession).where(GridSession.room_id == room.id))
-    db.session.delete(room)
-    db.session.flush()
+    _delete_with_sessions(room, GridSession.room_id == room.id, "room_in_use", lambda titles: _(
+        "Impossible de supprimer cette salle : des participants sont inscrits à %(titles)s. "
+        "Déplacez d'abord ces sessions dans une autre salle.", titles=titles))
 
 
 def delete_slot(event: Event, slot_id: int) -> None:
+    """Delete a slot; its sessions go back to the bench. Refused (409) while people are signed up to one."""
     slot = get_slot(event, slot_id)
-    _unplace(select(GridSession).where(GridSession.slot_id == slot.id))
-    db.session.delete(slot)
+    _delete_with_sessions(slot, GridSession.slot_id == slot.id, "slot_in_use", lambda titles: _(
+        "Impossible de supprimer ce créneau : des participants sont inscrits à %(titles)s. "
+        "Déplacez d'abord ces sessions sur un autre créneau.", titles=titles))
+
+
+def _delete_with_sessions(row: Room | Slot, placed_here, code: str, refusal) -> None:
+    """Delete a room or slot unless someone is signed up to a session placed there; unplace the others.
+
+    Unplacing a session someone signed up to would leave them a session with no time or no room.
+    """
+    placed = select(GridSession).where(placed_here)
+    signed = db.session.scalars(placed.where(GridSession.id.in_(select(Signup.session_id))).order_by(GridSession.id))
+    titles = ", ".join(f"« {session.proposal.title} »" for session in signed)
+    if titles:
+        raise Conflict(code, refusal(titles))
+    _unplace(placed)
+    db.session.delete(row)
     db.session.flush()
 
 

@@ -125,6 +125,20 @@ def leave(event: Event, participant: Participant, session_id: int) -> list[int]:
     return fill_seats(session)
 
 
+def leave_all(event: Event, participant: Participant) -> list[int]:
+    """Give up every sign-up of the participant (erasure), by the rule of `leave`; return who was promoted.
+
+    The privacy area calls it before deleting the participant: the database's ON DELETE CASCADE
+    would drop the sign-ups without handing their seats to the waiting lists.
+    """
+    session_ids = list(db.session.scalars(select(Signup.session_id).where(Signup.participant_id == participant.id)
+                                          .order_by(Signup.session_id)))
+    promoted: list[int] = []
+    for session_id in session_ids:
+        promoted += leave(event, participant, session_id)
+    return promoted
+
+
 def my_signups(event: Event, participant: Participant) -> list[dict]:
     """"Mon programme": the participant's sessions in time order, with status and waiting position."""
     rows = db.session.execute(

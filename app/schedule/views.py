@@ -94,6 +94,29 @@ def api_create_slot(event_id: int, data: SlotIn, identity: Identity):
     return jsonify(body), 201
 
 
+@api_route(bp, "/events/<int:event_id>/rooms/<int:room_id>", "DELETE",
+           summary="Delete a room (its sessions go back to the bench); 409 room_in_use while people are signed up "
+                   "to one of them", auth=("organiser",), errors=(404, 409), status=204)
+@api_auth("organiser")
+def api_delete_room(event_id: int, room_id: int, identity: Identity):
+    return _deleted(event_for(identity, event_id), editing.delete_room, room_id)
+
+
+@api_route(bp, "/events/<int:event_id>/slots/<int:slot_id>", "DELETE",
+           summary="Delete a time slot (its sessions go back to the bench); 409 slot_in_use while people are "
+                   "signed up to one of them", auth=("organiser",), errors=(404, 409), status=204)
+@api_auth("organiser")
+def api_delete_slot(event_id: int, slot_id: int, identity: Identity):
+    return _deleted(event_for(identity, event_id), editing.delete_slot, slot_id)
+
+
+def _deleted(event, delete, row_id: int):
+    with write_transaction():
+        delete(event, row_id)
+    realtime.schedule_changed(event.id)
+    return "", 204
+
+
 @api_route(bp, "/events/<int:event_id>/schedule", "GET",
            summary="The grid (organiser: always; others: once published, participants with their sign-ups)",
            response=GridOut, auth=("organiser", "participant", "projector"), errors=(404,))

@@ -4,6 +4,8 @@
  * session's own form and submits it; the form works the same with the keyboard or without JS.
  * Phone and projector: Live (live.js) delivers `schedule` messages {grid}; seat counts are updated
  * in place, and the page reloads when the grid itself changed (publication, moves, formats).
+ * A phone waiting for a seat fetches its own sign-ups on each message: a promotion updates its
+ * status in place and is announced in the page's polite live region ("Une place s'est libérée…").
  * Every user text goes through textContent.
  */
 (function () {
@@ -76,25 +78,45 @@
     var eventId = parseInt(body.getAttribute("data-event-id"), 10);
     var banner = document.querySelector("[data-grid-banner]");
     var shown = null; // signature of the grid the page shows
-    var waiting = document.querySelector("[data-my-status]") !== null;
 
     function reload() {
       if (page === "schedule-projector") window.location.reload();
       else window.Live.reloadWhenSafe(banner);
     }
 
+    function showMine(m) {
+      // one of "mon programme"'s sessions: its card and its line; true when a waiting place became a seat
+      var el = document.querySelector('.grid-public-session[data-session-id="' + m.session_id + '"] [data-my-status]');
+      var line = document.querySelector('[data-mine-status="' + m.session_id + '"]');
+      if (!el) return false;
+      var promoted = m.status === "confirmed" && el.getAttribute("data-status") !== "confirmed";
+      el.setAttribute("data-status", m.status);
+      el.textContent = m.status === "confirmed" ? body.getAttribute("data-text-confirmed")
+        : fill(body.getAttribute("data-text-waiting"), { n: m.position });
+      if (line) {
+        line.textContent = m.status === "confirmed" ? body.getAttribute("data-text-mine-confirmed")
+          : fill(body.getAttribute("data-text-mine-waiting"), { n: m.position });
+      }
+      return promoted;
+    }
+
+    function announcePromotion(sessionId) {
+      var news = document.querySelector("[data-grid-news]");
+      var title = document.querySelector('.grid-public-session[data-session-id="' + sessionId + '"] .grid-session-title');
+      if (!news || !title) return;
+      news.textContent = fill(body.getAttribute("data-text-promoted"), { title: title.textContent });
+    }
+
     function checkMine() {
-      // someone left: a participant on a waiting list may have been promoted
-      if (!waiting || !window.fetch) return;
+      // seats changed: if this phone waits somewhere, it may have been promoted or moved up the list
+      if (!window.fetch || !document.querySelector('[data-my-status][data-status="waiting"]')) return;
       fetch("/api/v1/events/" + eventId + "/schedule", { headers: { Authorization: "Bearer " + token } })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (grid) {
           if (!grid || !grid.me) return;
-          var promoted = grid.me.some(function (m) {
-            var el = document.querySelector('.grid-public-session[data-session-id="' + m.session_id + '"] [data-my-status]');
-            return el && m.status === "confirmed" && el.getAttribute("data-status") !== "confirmed";
+          grid.me.forEach(function (m) {
+            if (showMine(m)) announcePromotion(m.session_id);
           });
-          if (promoted) reload();
         });
     }
 

@@ -16,18 +16,25 @@ def _api(server, method: str, path: str, token: str, **kw):
     return r.json() if r.content else None
 
 
+def _closed_forum(server, token: str, *titles: str) -> tuple[dict, dict[str, int]]:
+    """A forum whose vote is closed, with these topics (title -> id)."""
+    event = _api(server, "POST", "/events", token, json={
+        "title": "Forum des ateliers", "voting": {"mode": "dots", "dots": 3, "max_per_proposal": 2}})
+    base = f"/events/{event['id']}"
+    _api(server, "PUT", f"{base}/phase", token, json={"phase": "proposals"})
+    topics = {t: _api(server, "POST", f"{base}/proposals", token, json={"title": t})["id"] for t in titles}
+    for phase in ("voting", "closed"):
+        _api(server, "PUT", f"{base}/phase", token, json={"phase": phase})
+    return event, topics
+
+
 def test_drag_and_drop_moves_a_session_and_phones_and_projector_follow(live_server, browser):
     from playwright.sync_api import expect
 
     token = live_server.organiser_token()
-    event = _api(live_server, "POST", "/events", token, json={
-        "title": "Forum des ateliers", "voting": {"mode": "dots", "dots": 3, "max_per_proposal": 2}})
+    event, topics = _closed_forum(live_server, token, "Guichet numérique", "Covoiturage rural", "Tiers-lieux",
+                                  "Budget participatif")
     base = f"/events/{event['id']}"
-    _api(live_server, "PUT", f"{base}/phase", token, json={"phase": "proposals"})
-    topics = {t: _api(live_server, "POST", f"{base}/proposals", token, json={"title": t})["id"]
-              for t in ("Guichet numérique", "Covoiturage rural", "Tiers-lieux", "Budget participatif")}
-    for phase in ("voting", "closed"):
-        _api(live_server, "PUT", f"{base}/phase", token, json={"phase": phase})
     rooms = [_api(live_server, "POST", f"{base}/rooms", token, json={"name": n, "capacity": c})["id"]
              for n, c in (("Salle du conseil", 30), ("Salle Verte", 12))]
     for a, b in (("09:00", "10:00"), ("10:30", "11:30")):
@@ -80,3 +87,37 @@ def test_drag_and_drop_moves_a_session_and_phones_and_projector_follow(live_serv
     expect(phone.locator(f"#session-{moving['id']}").get_by_text("Vous êtes inscrit(e).")).to_be_visible()
     expect(projector.locator(f"#session-{moving['id']} .grid-session-meta")).to_contain_text(new_room,
                                                                                             timeout=WAIT_MS)
+
+
+def test_a_waiting_phone_hears_it_got_a_seat_when_the_seated_participant_is_erased(live_server, browser):
+    from playwright.sync_api import expect
+
+    token = live_server.organiser_token()
+    event, _ = _closed_forum(live_server, token, "Tiers-lieux")
+    base = f"/events/{event['id']}"
+    _api(live_server, "POST", f"{base}/rooms", token, json={"name": "Atelier", "capacity": 1})
+    _api(live_server, "POST", f"{base}/slots", token,
+         json={"starts_at": "2026-11-24T09:00:00", "ends_at": "2026-11-24T10:00:00"})
+    session = _api(live_server, "POST", f"{base}/schedule/auto", token)["sessions"][0]
+    _api(live_server, "PUT", f"{base}/schedule/published", token, json={"published": True})
+    seated = requests.post(f"{live_server.url}/api/v1/join", json={"code": event["join_code"]}, timeout=10).json()
+    _api(live_server, "PUT", f"/sessions/{session['id']}/signup", seated["token"])
+
+    phone = browser.new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="fr-FR")
+    phone.goto(f"{live_server.url}/j/{event['join_code']}")
+    phone.get_by_role("button", name="Rejoindre").click()
+    phone.goto(f"{live_server.url}/e/{event['id']}/programme")
+    phone.get_by_role("button", name="M'inscrire en liste d'attente").click()
+    card = phone.locator(f"#session-{session['id']}")
+    expect(card.get_by_text("Liste d'attente : n° 1")).to_be_visible(timeout=WAIT_MS)
+    expect(phone.locator("html")).to_have_attribute("data-live", "live", timeout=WAIT_MS)
+    phone.evaluate("window.sameDocument = true")
+
+    _api(live_server, "DELETE", f"{base}/me", seated["token"])  # "effacer ma participation"
+
+    expect(phone.get_by_role("region", name="Mon programme").get_by_role("status")).to_have_text(
+        "Une place s'est libérée : vous êtes inscrit(e) à « Tiers-lieux ».", timeout=WAIT_MS)
+    expect(card.get_by_text("Vous êtes inscrit(e).")).to_be_visible()
+    expect(phone.locator(f"[data-mine-status='{session['id']}']")).to_have_text("inscrit(e)")
+    expect(card.locator("[data-slot=seats]")).to_have_text("Complet — 0 en attente")
+    assert phone.evaluate("window.sameDocument") is True  # told in place: a reload would lose the announcement

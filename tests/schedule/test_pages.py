@@ -62,3 +62,18 @@ def test_projector_shows_the_published_grid(client, api, make_forum):
 
     assert "Alpha" not in before and "Le programme sera affiché ici" in before
     assert all(t in after for t in ("Alpha", "Beta", "Gamma", "Delta", "09:00–10:00", "Grande salle"))
+
+
+def test_organiser_page_explains_why_a_room_holding_sign_ups_stays(client, api, make_forum, make_participant):
+    forum = make_forum()
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
+    alpha = by_topic(api("GET", f"{forum['base']}/schedule", forum["org"]), forum)["Alpha"]
+    client.put(f"/api/v1/sessions/{alpha['id']}/signup", headers=make_participant(forum)["headers"])
+    login(client, forum["organiser"])
+
+    r = client.post(f"/organiser/events/{forum['id']}/grille/rooms/{alpha['room_id']}/delete", follow_redirects=True)
+
+    html = r.get_data(as_text=True)
+    assert "Impossible de supprimer cette salle : des participants sont inscrits à « Alpha »." in html
+    assert alpha["room_id"] in [room["id"] for room in api("GET", f"{forum['base']}/rooms", forum["org"])["rooms"]]

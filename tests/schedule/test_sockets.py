@@ -6,6 +6,14 @@ from tests.live.test_sockets import Inbox, joined
 from tests.schedule.conftest import by_topic
 
 
+def one_session_forum(api, make_forum, seats: int) -> tuple[dict, dict]:
+    """A published grid of one room with that many seats, one slot and one session (Alpha)."""
+    forum = make_forum(rooms=(("Atelier", seats),), slots=(("09:00", "10:00"),), topics=("Alpha",))
+    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
+    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
+    return forum, api("GET", f"{forum['base']}/schedule", forum["org"])["sessions"][0]
+
+
 def test_published_grid_and_seat_counts_reach_a_phone_live(client, api, socket_client, make_forum,
                                                             make_participant):
     forum = make_forum(votes={"ana": {"Alpha": 1}})
@@ -44,10 +52,7 @@ def test_unpublishing_tells_screens_without_the_grid(api, socket_client, make_fo
 
 def test_a_burst_of_sign_ups_is_coalesced_into_few_grid_messages(client, api, socket_client, make_forum,
                                                                  make_participant):
-    forum = make_forum(rooms=(("Amphi", 100),), slots=(("09:00", "10:00"),), topics=("Alpha",))
-    api("POST", f"{forum['base']}/schedule/auto", forum["org"])
-    api("PUT", f"{forum['base']}/schedule/published", forum["org"], json={"published": True})
-    alpha = api("GET", f"{forum['base']}/schedule", forum["org"])["sessions"][0]
+    forum, alpha = one_session_forum(api, make_forum, seats=100)
     people = [make_participant(forum) for _ in range(30)]
     sc, _ = joined(socket_client, people[0]["token"], forum["id"])
     inbox = Inbox(sc)
@@ -61,3 +66,22 @@ def test_a_burst_of_sign_ups_is_coalesced_into_few_grid_messages(client, api, so
     assert len(messages) < 30  # one message per coalescing interval, not one per sign-up
     versions = [m["version"] for m in messages]
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
+
+
+def test_an_erased_participants_seat_reaches_the_waiting_phone_live(client, api, socket_client, make_forum,
+                                                                     make_participant):
+    forum, alpha = one_session_forum(api, make_forum, seats=1)
+    seated, waiting = make_participant(forum), make_participant(forum)
+    for p in (seated, waiting):
+        client.put(f"/api/v1/sessions/{alpha['id']}/signup", headers=p["headers"])
+    sc, state = joined(socket_client, waiting["token"], forum["id"])
+    assert state["schedule"]["sessions"][0]["waiting"] == 1
+    inbox = Inbox(sc)
+
+    client.delete(f"{forum['base']}/me", headers=seated["headers"])
+
+    seats = lambda m: (m["grid"]["sessions"][0]["confirmed"], m["grid"]["sessions"][0]["waiting"])
+    wait_for(lambda: [m for m in inbox.named("schedule") if seats(m) == (1, 0)])  # the seat went on, not away
+    assert seats(inbox.named("schedule")[-1]) == (1, 0)
+    me = client.get(f"{forum['base']}/schedule", headers=waiting["headers"]).get_json()["me"]
+    assert me == [{"session_id": alpha["id"], "status": "confirmed"}]

@@ -268,3 +268,70 @@ def test_auto_schedule_keeps_a_co_proposer_out_of_two_sessions_at_once(app, api,
     grid = by_topic(body, forum)
     assert grid["Gamma"]["slot_id"] != grid["Delta"]["slot_id"]
     assert (body["scheduler"]["person_conflicts"], body["scheduler"]["satisfied_voters"]) == (0, 3)
+
+
+def test_erasing_a_participant_gives_their_seat_to_the_first_waiting(client, published, make_participant):
+    people = [make_participant(published) for _ in range(12)]
+    for p in people:
+        signup(client, published, "Alpha", p)  # 10 seats, then waiting n°1 and n°2
+    signup(client, published, published["other_slot"], people[0])
+    mine = lambda p: client.get(f"{published['base']}/schedule", headers=p["headers"]).get_json()["me"]
+
+    erased = client.delete(f"{published['base']}/me", headers=people[0]["headers"])
+
+    assert erased.status_code == 200
+    alpha = published["sessions"]["Alpha"]["id"]
+    assert mine(people[10]) == [{"session_id": alpha, "status": "confirmed"}]
+    assert mine(people[11]) == [{"session_id": alpha, "status": "waiting", "position": 1}]
+    grid = by_topic(client.get(f"{published['base']}/schedule", headers=published["org"]).get_json(), published)
+    assert (grid["Alpha"]["confirmed"], grid["Alpha"]["waiting"]) == (10, 1)
+    assert grid[published["other_slot"]]["confirmed"] == 0
+
+
+def test_erasing_a_waiting_participant_moves_the_others_up(client, published, make_participant):
+    people = [make_participant(published) for _ in range(13)]
+    for p in people:
+        signup(client, published, "Alpha", p)  # waiting n°1, n°2, n°3
+
+    client.delete(f"{published['base']}/me", headers=people[11]["headers"])
+
+    me = client.get(f"{published['base']}/schedule", headers=people[12]["headers"]).get_json()["me"]
+    assert me == [{"session_id": published["sessions"]["Alpha"]["id"], "status": "waiting", "position": 2}]
+
+
+@pytest.mark.parametrize("kind", ["rooms", "slots"])
+def test_a_room_or_slot_holding_sign_ups_cannot_be_deleted(client, published, make_participant, kind):
+    alpha = published["sessions"]["Alpha"]
+    target = alpha["room_id"] if kind == "rooms" else alpha["slot_id"]
+    signup(client, published, "Alpha", make_participant(published))
+
+    refused = client.delete(f"{published['base']}/{kind}/{target}", headers=published["org"])
+
+    assert error_of(refused) == (409, "room_in_use" if kind == "rooms" else "slot_in_use")
+    assert "« Alpha »" in refused.get_json()["error"]["message"]
+    after = by_topic(client.get(f"{published['base']}/schedule", headers=published["org"]).get_json(), published)
+    assert (after["Alpha"]["room_id"], after["Alpha"]["slot_id"], after["Alpha"]["confirmed"]) == (
+        alpha["room_id"], alpha["slot_id"], 1)
+
+
+@pytest.mark.parametrize("kind", ["rooms", "slots"])
+def test_deleting_a_room_or_slot_without_sign_ups_sends_its_sessions_to_the_bench(client, published, kind):
+    alpha = published["sessions"]["Alpha"]
+    target = alpha["room_id"] if kind == "rooms" else alpha["slot_id"]
+
+    deleted = client.delete(f"{published['base']}/{kind}/{target}", headers=published["org"])
+
+    assert deleted.status_code == 204
+    grid = client.get(f"{published['base']}/schedule", headers=published["org"]).get_json()
+    assert target not in [row["id"] for row in grid[kind]]
+    after = by_topic(grid, published)
+    assert (after["Alpha"]["room_id"], after["Alpha"]["slot_id"], after["Alpha"]["locked"]) == (None, None, False)
+    assert len(after) == 4  # every topic keeps its session
+
+
+def test_deleting_a_room_of_another_forum_is_refused(client, published, make_forum):
+    other = make_forum()
+
+    r = client.delete(f"{published['base']}/rooms/{other['rooms']['Grande salle']}", headers=published["org"])
+
+    assert error_of(r) == (404, "room_not_found")
