@@ -54,6 +54,25 @@ def set_dots(workshop_id: int, participant_id: int, card_id: int, value: int) ->
     return {"value": value, "remaining": remaining}
 
 
+def report_card(workshop_id: int, caller: Caller, card_id: int, reason: str = "") -> dict:
+    """A participant reports a card of this board (app/moderation): past the forum's threshold it is hidden
+    pending review, and the board without it goes to every screen."""
+    from app.events.models import Event
+    from app.extensions import db
+    from app.moderation.services import report_card as record_report
+    from app.participants.models import Participant
+
+    with write_transaction():
+        workshop = services.get_workshop(workshop_id)
+        services.require_reporter(workshop, caller, card_id)
+        card, hidden_now = record_report(db.session.get(Event, workshop.event_id),
+                                         db.session.get(Participant, caller.participant_id), card_id, reason)
+        out = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+    if hidden_now:
+        realtime.board_changed(workshop_id)
+    return out
+
+
 def join(workshop_id: int, participant_id: int) -> None:
     with write_transaction():
         services.join_workshop(services.get_workshop(workshop_id), participant_id)

@@ -41,6 +41,10 @@ class FacilitatorForm(FlaskForm):
     ])
 
 
+class CsrfOnlyForm(FlaskForm):
+    """A button-only form (report a card): nothing but its CSRF token to check."""
+
+
 class CardForm(FlaskForm):
     section = SelectField(_l("Rubrique"), choices=[SelectChoice(s.value, s.label) for s in CardSection],
                           default=CardSection.CONSTAT.value)

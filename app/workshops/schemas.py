@@ -96,6 +96,13 @@ class SocketDotIn(DotIn):
     card_id: int
 
 
+class SocketCardReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    workshop_id: int
+    card_id: int
+    reason: str = Field("", max_length=300)
+
+
 class SocketWorkshopRef(BaseModel):
     workshop_id: int
 
@@ -154,6 +161,7 @@ class BoardMe(BaseModel):
     participant_id: int | None = None
     dots: dict[int, int] = Field(default_factory=dict)
     remaining: int | None = None
+    reported: list[int] = Field(default_factory=list, description="cards of this board the participant reported")
 
 
 class BoardOut(BaseModel):

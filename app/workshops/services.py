@@ -190,9 +190,10 @@ def board_me(workshop: Workshop, kind: str, organiser_id: int | None = None,
              participant_id: int | None = None) -> dict:
     """What the board looks like for one caller: facilitator rights, membership, own dots."""
     me = {"kind": kind, "facilitator": is_facilitator(workshop, kind, organiser_id, participant_id),
-          "member": False, "participant_id": participant_id, "dots": {}, "remaining": None}
+          "member": False, "participant_id": participant_id, "dots": {}, "remaining": None, "reported": []}
     if kind == "participant" and participant_id is not None:
         me["member"] = _is_member(workshop.id, participant_id)
+        me["reported"] = _my_reports(workshop.id, participant_id)
         dots = _my_dots(workshop.id, participant_id)
         me["dots"] = {str(k): v for k, v in dots.items()}
         me["remaining"] = workshop.dots_budget - sum(dots.values())
@@ -202,6 +203,15 @@ def board_me(workshop: Workshop, kind: str, organiser_id: int | None = None,
 def _is_member(workshop_id: int, participant_id: int) -> bool:
     return db.session.scalar(select(WorkshopMember.id).where(
         WorkshopMember.workshop_id == workshop_id, WorkshopMember.participant_id == participant_id)) is not None
+
+
+def _my_reports(workshop_id: int, participant_id: int) -> list[int]:
+    """Ids of the workshop's cards this participant reported (their button then says so)."""
+    from app.moderation.models import Report
+
+    return list(db.session.scalars(
+        select(Report.card_id).join(Card, Card.id == Report.card_id)
+        .where(Card.workshop_id == workshop_id, Report.participant_id == participant_id).order_by(Report.card_id)))
 
 
 def _my_dots(workshop_id: int, participant_id: int) -> dict[int, int]:
@@ -322,6 +332,14 @@ def _require_writer(workshop: Workshop, caller: Caller) -> None:
     phase = _phase(workshop)
     if phase != Phase.WORKSHOPS:
         raise Conflict("wrong_phase", _("Action impossible pendant la phase « %(phase)s ».", phase=phase.label))
+
+
+def require_reporter(workshop: Workshop, caller: Caller, card_id: int) -> None:
+    """Only a participant of the forum reports a card, and only a card of this board
+    (the moderation rules apply next: not one's own card, once per participant)."""
+    if caller.kind != "participant" or caller.event_id != workshop.event_id:
+        raise Forbidden("participants_only", _("Seuls les participants du forum signalent des cartes."))
+    _get_card(workshop, card_id)
 
 
 def _get_card(workshop: Workshop, card_id: int, lock: bool = False) -> Card:

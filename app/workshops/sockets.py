@@ -10,8 +10,8 @@ from app.extensions import socketio
 from app.live.guard import socket_action, stored_identity
 from app.realtime import NAMESPACE, workshop_room
 from app.workshops import actions, services
-from app.workshops.schemas import (SocketCardCreate, SocketCardPatch, SocketCardRef, SocketDotIn, SocketMergeIn,
-                                   SocketWorkshopRef)
+from app.workshops.schemas import (SocketCardCreate, SocketCardPatch, SocketCardRef, SocketCardReport, SocketDotIn,
+                                   SocketMergeIn, SocketWorkshopRef)
 from app.workshops.services import Caller
 
 
@@ -83,6 +83,15 @@ def on_card_merge(payload=None):
     workshop, caller = _readable(data.workshop_id)
     card = actions.merge_cards(workshop.id, caller, data.target_id, data.source_ids, data.target_version)
     return {"ok": True, "card": card}
+
+
+@socketio.on("card_report", namespace=NAMESPACE)
+@socket_action
+def on_card_report(payload=None):
+    """A participant reports a card: acknowledged after commit with its status (hidden past the threshold)."""
+    data = validate(SocketCardReport, payload)
+    workshop, caller = _readable(data.workshop_id)
+    return {"ok": True, **actions.report_card(workshop.id, caller, data.card_id, data.reason)}
 
 
 @socketio.on("workshop_dot", namespace=NAMESPACE)

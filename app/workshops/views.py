@@ -18,7 +18,7 @@ from app.participants.services import display_name, participant_from_token
 from app.voting.services import compute_results
 from app.workshops import actions, bp, services
 from app.workshops.enums import CardSection
-from app.workshops.forms import CardForm, FacilitatorForm, FromRankingForm, WorkshopForm
+from app.workshops.forms import CardForm, CsrfOnlyForm, FacilitatorForm, FromRankingForm, WorkshopForm
 from app.workshops.schemas import (BoardOut, CardCreate, CardOut, CardPatch, ClaimIn, DotIn,
                                    DotOut, FacilitatorIn, FacilitatorOut, MergeIn, WorkshopCreate, WorkshopList,
                                    WorkshopOut, WorkshopsFromRanking)
@@ -326,6 +326,30 @@ def phone_add_card(event_id: int, workshop_id: int):
     except DomainError as error:
         flash(str(error.message), "error")
     return redirect(target + f"#section-{form.section.data}")
+
+
+@bp.route("/e/<int:event_id>/workshops/<int:workshop_id>/cards/<int:card_id>/report", methods=["POST"])
+def phone_report_card(event_id: int, workshop_id: int, card_id: int):
+    """Report a card without JavaScript (the board's script asks for a confirmation first)."""
+    event = get_event(event_id)
+    participant = _participant_or_join(event)
+    if participant is None:
+        raise Forbidden("not_joined", _("Rejoignez d'abord ce forum avec son code."))
+    target = url_for("workshops.phone_board", event_id=event.id, workshop_id=workshop_id)
+    if not CsrfOnlyForm().validate_on_submit():
+        flash(_("Le formulaire a expiré : rechargez la page et réessayez."), "error")
+        return redirect(target)
+    try:
+        workshop = services.get_workshop(workshop_id)
+        if workshop.event_id != event.id:
+            raise Forbidden("not_in_event", _("Cet atelier n'est pas dans ce forum."))
+        caller = Caller("participant", participant_id=participant.id, event_id=event.id)
+        actions.report_card(workshop.id, caller, card_id, request.form.get("reason", ""))
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Merci, l'équipe d'organisation a été prévenue."))
+    return redirect(target)
 
 
 @bp.route("/e/<int:event_id>/workshops/<int:workshop_id>/facilitate/<token>")

@@ -30,12 +30,13 @@
   var strings = document.querySelector("[data-strings]");
   var cardTemplate = document.querySelector("[data-card-template]");
   var errorBox = document.querySelector("[data-board-error]");
+  var noticeBox = document.querySelector("[data-board-notice]");
   var remainingBox = document.querySelector("[data-remaining]");
   var status = document.querySelector("[data-live-status]");
   var socket = null;
   var version = null;
   var board = null;
-  var me = { kind: projector ? "projector" : "", facilitator: false, dots: {}, remaining: null };
+  var me = { kind: projector ? "projector" : "", facilitator: false, dots: {}, remaining: null, reported: [] };
   var addForm = document.querySelector("[data-add-card]");
   var editing = {};   // card id -> its <li> while the user edits it
   var selected = {};  // card id -> true (facilitator: cards ticked for a merge)
@@ -46,6 +47,12 @@
     if (!errorBox) return;
     errorBox.textContent = error && error.message ? error.message : "";
     errorBox.hidden = !errorBox.textContent;
+  }
+
+  function showNotice(text) {
+    if (!noticeBox) return;
+    noticeBox.textContent = text || "";
+    noticeBox.hidden = !noticeBox.textContent;
   }
 
   function setStatus(state) {
@@ -104,6 +111,7 @@
     var tools = el("div", "card-tools");
     if (card.section === "propositions" && me.kind === "participant") tools.appendChild(dotControl(card));
     var mine = me.participant_id && card.author_id === me.participant_id;
+    if (me.kind === "participant" && !mine) tools.appendChild(reportControl(card));
     if (me.facilitator || mine) {
       tools.appendChild(button(t("edit"), function () { startEdit(card, li); }));
       tools.appendChild(button(t("remove"), function () { removeCard(card); }, "button-danger"));
@@ -125,6 +133,18 @@
     }
     if (tools.childNodes.length) li.appendChild(tools);
     return li;
+  }
+
+  function reportControl(card) {
+    if ((me.reported || []).indexOf(card.id) >= 0) {
+      var done = button(t("reported"), function () {});
+      done.disabled = true;
+      return done;
+    }
+    var b = button(t("report"), function () { reportCard(card); }, "button-quiet");
+    var excerpt = card.text.length > 60 ? card.text.slice(0, 57) + "..." : card.text;
+    b.setAttribute("aria-label", t("report-card").replace("{text}", excerpt));
+    return b;
   }
 
   function dotControl(card) {
@@ -317,6 +337,20 @@
     });
   }
 
+  function reportCard(card) {
+    if (!window.confirm(t("confirm-report"))) return;
+    emit("card_report", { workshop_id: workshopId, card_id: card.id }).then(function (ack) {
+      if (ack && ack.ok) {
+        showError(null);
+        if (me.reported.indexOf(card.id) < 0) me.reported.push(card.id);
+        showNotice(t("report-thanks"));
+        render();  // hidden past the threshold: the next board message takes it off every screen
+      } else {
+        showError(ack && ack.error);
+      }
+    });
+  }
+
   function swap(list, from, to) {
     var a = list[from], b = list[to];
     var posA = a.position, posB = b.position === a.position ? b.position + (to > from ? 1 : -1) : b.position;
@@ -460,6 +494,7 @@
       }
       setStatus("live");
       if (ack.board.me) me = ack.board.me;
+      me.reported = me.reported || [];
       // a board message newer than this snapshot may already have arrived: the usual rule keeps it
       // (versions only grow, across server restarts too)
       applyBoard(ack.board, ack.board.version);

@@ -180,3 +180,36 @@ def test_a_card_resent_after_a_lost_ack_or_offline_is_stored_once(live_server, b
                                                             "Personne ne sait à qui s'adresser"]
     assert [payload["client_key"] for payload in tap.sent[2:]] == waiting[0]  # from sessionStorage
     assert alice.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('barcamp:pending-cards:'))") == []
+
+
+def test_a_report_from_the_page_reaches_the_queue_and_at_the_threshold_leaves_every_phone(live_server, browser):
+    from playwright.sync_api import expect
+
+    event, workshop, headers = workshop_forum(live_server)
+    api = f"{live_server.url}/api/v1"
+    alice, bob = (open_board(live_server, phone_context(browser), event, name) for name in ("Alice", "Bob"))
+    add_card(alice, "Une carte hors sujet")
+    card = bob.locator('[data-cards="constat"] .board-card').filter(has_text="Une carte hors sujet")
+    expect(card).to_have_count(1, timeout=WAIT_MS)
+    expect(alice.get_by_role("button", name="Signaler la carte « Une carte hors sujet »")).to_have_count(0)
+    for _ in range(2):  # two other participants reported it already (the forum's threshold is 3)
+        other = requests.post(f"{api}/join", json={"code": event["join_code"]}, timeout=10).json()
+        requests.post(f"{api}/events/{event['id']}/cards/{card_id(live_server, workshop, headers)}/reports", json={},
+                      headers={"Authorization": f"Bearer {other['token']}"}, timeout=10).raise_for_status()
+
+    dialogs = []
+    bob.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    card.get_by_role("button", name="Signaler la carte « Une carte hors sujet »").click()
+
+    expect(bob.get_by_role("status").filter(has_text="Merci, l'équipe d'organisation a été prévenue.")).to_be_visible(
+        timeout=WAIT_MS)
+    assert dialogs and dialogs[0].startswith("Signaler cette carte à l’équipe d’organisation ?")
+    for phone in (alice, bob):  # hidden pending review: gone from every board
+        expect(phone.locator('[data-cards="constat"] .board-card')).to_have_count(0, timeout=WAIT_MS)
+    queue = requests.get(f"{api}/events/{event['id']}/reports", headers=headers, timeout=10).json()
+    assert [(c["text"], c["reports"], c["status"]) for c in queue["cards"]] == [("Une carte hors sujet", 3, "hidden")]
+
+
+def card_id(live_server, workshop, headers) -> int:
+    board = requests.get(f"{live_server.url}/api/v1/workshops/{workshop['id']}", headers=headers, timeout=10).json()
+    return next(card["id"] for section in board["sections"] for card in section["cards"])

@@ -79,6 +79,26 @@ def test_the_same_card_form_posted_twice_stores_one_card(client, board):
     assert key not in fresh  # the next form gets a new key
 
 
+def test_phone_reports_a_card_without_javascript(client, board):
+    event, wid = board["event"], board["workshop"]["id"]
+    theirs = client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "constat", "text": "Carte de Bob"},
+                         headers=board["bob"]["headers"]).get_json()["id"]
+    join_phone(client, event, "Camille")
+    client.post(f"/e/{event['id']}/workshops/{wid}/cards", data={"section": "constat", "text": "Ma carte"})
+    report_url = f"/e/{event['id']}/workshops/{wid}/cards/{theirs}/report"
+
+    before = client.get(f"/e/{event['id']}/workshops/{wid}").get_data(as_text=True)
+    reported = client.post(report_url, data={}, follow_redirects=True).get_data(as_text=True)
+
+    assert before.count('class="inline-form report-form"') == 1  # on Bob's card, not on one's own
+    assert f'action="{report_url}"' in before
+    assert 'aria-label="Signaler la carte « Carte de Bob »"' in before
+    assert "Merci, l&#39;équipe d&#39;organisation a été prévenue." in reported
+    assert 'disabled>Signalée</button>' in reported and 'report-form' not in reported
+    queue = client.get(f"/api/v1/events/{event['id']}/reports", headers=board["organiser"]).get_json()
+    assert [(c["card_id"], c["reports"], c["status"]) for c in queue["cards"]] == [(theirs, 1, "visible")]
+
+
 def test_forum_page_links_to_workshops_during_the_phase(client, board):
     join_phone(client, board["event"])
 

@@ -156,3 +156,48 @@ def test_board_messages_are_coalesced(app, socket_client, client, board):
     assert len(boards) <= elapsed / app.config.get("BOARD_INTERVAL", 0.1) + 2
     versions = [m["version"] for m in boards]
     assert all(y > x for x, y in zip([before["version"], *versions], versions))
+
+
+def test_reports_over_the_socket_reach_the_queue_and_hide_the_card_for_everyone(socket_client, client, board,
+                                                                                make_participant):
+    wid, event = board["workshop"]["id"], board["event"]
+    author, _ = join(socket_client, board["alice"]["token"], wid)
+    card = author.emit("card_add", {"workshop_id": wid, "section": "constat", "text": "Carte injurieuse"},
+                       namespace=NS, callback=True)["card"]
+    inbox = Inbox(author)
+    reporters = [board["bob"], make_participant(event, "Carla"), make_participant(event, "Driss")]
+    phones = [join(socket_client, r["token"], wid)[0] for r in reporters]
+
+    own = author.emit("card_report", {"workshop_id": wid, "card_id": card["id"]}, namespace=NS, callback=True)
+    acks = [phone.emit("card_report", {"workshop_id": wid, "card_id": card["id"], "reason": "injurieux"},
+                       namespace=NS, callback=True) for phone in phones]
+    again = phones[0].emit("card_report", {"workshop_id": wid, "card_id": card["id"]}, namespace=NS, callback=True)
+
+    assert own["error"]["code"] == "own_card"
+    assert acks == [{"ok": True, "card_id": card["id"], "status": status} for status in ("visible", "visible",
+                                                                                          "hidden")]
+    assert again == {"ok": True, "card_id": card["id"], "status": "hidden"}  # once per participant
+    queue = client.get(f"/api/v1/events/{event['id']}/reports", headers=board["organiser"]).get_json()
+    assert queue["cards"] == [{"card_id": card["id"], "workshop_id": wid, "text": "Carte injurieuse",
+                               "status": "hidden", "reports": 3, "reasons": ["injurieux"] * 3}]
+    last = wait_for(lambda: (m := inbox.boards()) and "Carte injurieuse" not in texts(m[-1]["board"]) and m[-1])
+    assert texts(last["board"]) == []
+    _, rejoined = join(socket_client, board["bob"]["token"], wid)
+    assert rejoined["me"]["reported"] == [card["id"]]
+
+
+def test_only_participants_report_cards_of_the_board(socket_client, client, board, two_workshops):
+    _, other_wid = two_workshops
+    wid = board["workshop"]["id"]
+    card = client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "constat", "text": "Une carte"},
+                       headers=board["alice"]["headers"]).get_json()
+    organiser, _ = join(socket_client, board["organiser"]["Authorization"][7:], wid)
+    bob, _ = join(socket_client, board["bob"]["token"], wid)
+
+    by_organiser = organiser.emit("card_report", {"workshop_id": wid, "card_id": card["id"]}, namespace=NS,
+                                  callback=True)
+    wrong_board = bob.emit("card_report", {"workshop_id": other_wid, "card_id": card["id"]}, namespace=NS,
+                           callback=True)
+
+    assert by_organiser["error"]["code"] == "participants_only"
+    assert wrong_board["error"]["code"] == "card_not_found"

@@ -75,7 +75,7 @@ def test_board_has_the_seven_sections_and_the_callers_view(client, board):
     assert (card["text"], card["gain"], card["version"], card["author_id"]) == (
         "Créer le SANU", "Un accès plus rapide aux droits", 1, board["alice"]["id"])
     assert body["me"] == {"kind": "participant", "facilitator": False, "member": True,
-                          "participant_id": board["alice"]["id"], "dots": {}, "remaining": 3}
+                          "participant_id": board["alice"]["id"], "dots": {}, "remaining": 3, "reported": []}
     assert isinstance(body["version"], int)
 
 
