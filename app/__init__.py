@@ -88,7 +88,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     realtime.init_app(app)
     from app.live import frames
 
-    frames.install()  # cheap outgoing WebSocket frames: the fan-out of tallies (docs/performance.md)
+    frames.install(app.config["SOCKETIO_ASYNC_MODE"])  # cheap outgoing messages: the tallies' fan-out
 
     with app.app_context():
         from app.common.db import configure_engine

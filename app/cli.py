@@ -47,6 +47,11 @@ def run_command(host: str, port: int):
     import os
 
     os.environ.setdefault("BARCAMP_WORKER_LABEL", f"{host}:{port}")  # /metrics names the worker
+    from app.ops import collector
+    from app.ops.metrics import time_garbage_collections
+
+    time_garbage_collections()
+    collector.start()  # full garbage collections at quiet moments, never mid-vote
     start_daily_purge(current_app._get_current_object())
     click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)

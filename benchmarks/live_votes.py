@@ -29,6 +29,12 @@ What it does, all on 127.0.0.1:
    resident memory of the server process (sampled every 100 ms).
 
 Every wait is bounded; the server is stopped at the end whatever happens.
+
+The simulated phones are, by default, the lean client of benchmarks/_phones.py (it decodes only
+its own acknowledgements; --client socketio for python-socketio's). On the 2-core machine, pin the
+server and the phones to separate cores (--server-cpus 0 --client-cpus 1) so that the load
+generator's queueing is not counted as the server's. BENCH_DUMP=file.json writes every vote
+(sent at, latency) and every tally the projector heard, to look at when the slow ones happened.
 """
 from __future__ import annotations
 
@@ -96,9 +102,23 @@ def plan_votes(rng: random.Random, proposal_ids: list[int]) -> list[tuple[int, i
 
 
 # -- the client processes ----------------------------------------------------------------------
-async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn) -> None:
-    import aiohttp
+async def open_phone(client_kind: str, url: str, token: str):
+    """A connected phone on /live: the lean client (default) or python-socketio's AsyncClient."""
+    if client_kind == "lean":
+        from _phones import LeanPhone
+
+        phone = LeanPhone()
+        await phone.connect(url, "/live", {"token": token}, timeout=30)
+        return phone
     import socketio
+
+    client = socketio.AsyncClient(reconnection=False, request_timeout=30)
+    await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": token}, wait_timeout=30)
+    return client
+
+
+async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind) -> None:
+    import aiohttp
 
     rng = random.Random(seed)
     # engine.io clients log "packet queue is empty" as an error when they hang up: not a failure
@@ -130,10 +150,7 @@ async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds,
 
     async def connect_one(p: dict):
         async with gate:
-            client = socketio.AsyncClient(reconnection=False, request_timeout=30)
-            p["client"] = client
-            await client.connect(p["url"], namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
-                                 wait_timeout=30)
+            client = p["client"] = await open_phone(client_kind, p["url"], p["token"])
             ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
             if not ack.get("ok"):
                 raise RuntimeError(f"join refused: {ack}")
@@ -168,12 +185,15 @@ async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds,
     await asyncio.gather(*(p["client"].disconnect() for p in participants), return_exceptions=True)
 
 
-def worker(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_nice: int = 0) -> None:
+def worker(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_nice: int = 0,
+           client_kind: str = "lean", cpus: list[int] | None = None) -> None:
     raise_open_file_limit()
     if client_nice:
         os.nice(client_nice)  # the simulated phones yield to the server, as real phones are other devices
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     try:
-        asyncio.run(_worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn))
+        asyncio.run(_worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind))
     except Exception as exc:  # noqa: BLE001 - report it to the main process instead of hanging it
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -350,6 +370,29 @@ def stored_ballots(database_url: str, event_id: int) -> list[tuple[int, int, int
     return [tuple(row) for row in rows]
 
 
+def server_ack_buckets(url: str, metric: str = "barcamp_ack_latency_seconds", label: str = 'event="vote"'
+                       ) -> dict[float, int]:
+    """Cumulative counts of a server histogram (upper bound in seconds -> count): by default vote acks."""
+    text = requests.get(url + "/metrics", timeout=30).text
+    buckets: dict[float, int] = {}
+    for line in text.splitlines():
+        if line.startswith(metric + "_bucket") and label in line:
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float(bound)] = buckets.get(float(bound), 0) + int(float(line.rsplit(" ", 1)[1]))
+    return buckets
+
+
+def bucket_percentile(buckets: dict[float, int], p: float) -> float | None:
+    """The upper bound (ms) of the histogram bucket holding the p-th percentile."""
+    total = buckets.get(float("inf"), 0)
+    if not total:
+        return None
+    for bound in sorted(buckets):
+        if buckets[bound] >= total * p / 100:
+            return bound * 1000
+    return None
+
+
 # -- the run -----------------------------------------------------------------------------------
 def wait_for_quiet(limit: float) -> float:
     """Wait (at most `limit` seconds) until other work leaves the CPUs mostly idle; return the busy %."""
@@ -361,7 +404,9 @@ def wait_for_quiet(limit: float) -> float:
 
 
 def run(participants: int, seconds: float, processes: int, database_url: str | None, nice: int = 0,
-        quiet_wait: float = 0, workers: int = 1, redis_url: str | None = None, client_nice: int = 0) -> dict:
+        quiet_wait: float = 0, workers: int = 1, redis_url: str | None = None, client_nice: int = 0,
+        client_kind: str = "lean", server_cpus: list[int] | None = None,
+        client_cpus: list[int] | None = None) -> dict:
     raise_open_file_limit()
     busy_before = wait_for_quiet(quiet_wait) if quiet_wait else psutil.cpu_percent(interval=1)
     if nice:
@@ -383,6 +428,9 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             port = free_port()
             more.append(start_worker(workdir, env, port, f"server-{n}.log"))
             urls.append(f"http://127.0.0.1:{port}")
+        if server_cpus:
+            for proc in [server, *more]:
+                os.sched_setaffinity(proc.pid, server_cpus)
         print(f"server pid {server.pid} at {url} (attach py-spy to profile it)", file=sys.stderr, flush=True)
         forum = create_forum(url)
         rss = PeakRss(server.pid)
@@ -397,7 +445,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             parent, child = context.Pipe()
             proc = context.Process(target=worker, daemon=True, args=(
                 urls if len(urls) > 1 else url, forum["code"], forum["id"], forum["proposal_ids"], share, 1000 + i,
-                seconds, child, client_nice))
+                seconds, child, client_nice, client_kind, client_cpus))
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -424,6 +472,8 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         more_rss_connected = [proc.memory_info().rss for proc in more_processes]
         more_cpu_before = [sum(proc.cpu_times()[:2]) for proc in more_processes]
         redis_before = redis_command_counts(redis_url)
+        server_acks_before = [server_ack_buckets(u) for u in urls]
+        gc_before = [server_ack_buckets(u, "barcamp_gc_pause_seconds", 'generation="2"') for u in urls]
         load_before = os.getloadavg()[0]
         cpu_before, wall_before = sum(server_process.cpu_times()[:2]), time.monotonic()
         client_processes = [psutil.Process(proc.pid) for proc in children]
@@ -456,6 +506,14 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         peak_rss = rss.stop()
         more_peak_rss = [sampler.stop() for sampler in more_rss]
         redis_after = redis_command_counts(redis_url)
+        server_acks = {}
+        for before, u in zip(server_acks_before, urls):
+            for bound, count in server_ack_buckets(u).items():
+                server_acks[bound] = server_acks.get(bound, 0) + count - before.get(bound, 0)
+        full_gcs = {}
+        for before, u in zip(gc_before, urls):
+            for bound, count in server_ack_buckets(u, "barcamp_gc_pause_seconds", 'generation="2"').items():
+                full_gcs[bound] = full_gcs.get(bound, 0) + count - before.get(bound, 0)
         for pipe in pipes:
             pipe.send("stop")
 
@@ -476,6 +534,9 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
                                    timeout=30).json()
         latencies = [v[5] * 1000 for v in acked]
         errors = sorted({v[7] for v in votes if not v[3]})[:5]
+        if os.environ.get("BENCH_DUMP"):
+            Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"start": start_at, "votes": votes,
+                                                                  "tallies": projector.tallies}))
         figures = {
             "participants": participants,
             "connected": connected,
@@ -498,6 +559,14 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             "ack_max_ms": round(max(latencies), 1) if latencies else None,
             "last_vote_to_final_tally_ms": round((final_at - last_ack) * 1000, 1) if final_at else None,
             "tallies_received": len(projector.tallies),
+            # inside the server, from handling the event to returning its ack (the metrics histogram)
+            "server_ack_p50_bucket_ms": bucket_percentile(server_acks, 50),
+            "server_ack_p99_bucket_ms": bucket_percentile(server_acks, 99),
+            "full_gcs_voting": full_gcs.get(float("inf"), 0),
+            "full_gc_longest_bucket_ms": bucket_percentile(full_gcs, 100),
+            "client": client_kind,
+            "server_cpus": server_cpus,
+            "client_cpus": client_cpus,
             "server_rss_connected_mb": round(rss_connected / 2**20, 1),
             "server_rss_peak_mb": round(peak_rss / 2**20, 1),
             "setup_seconds": round(setup_seconds, 1),
@@ -550,6 +619,10 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def cpu_list(text: str) -> list[int] | None:
+    return [int(cpu) for cpu in text.split(",") if cpu.strip()] or None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=300)
@@ -567,11 +640,17 @@ def main() -> None:
     parser.add_argument("--client-nice", type=int, default=0,
                         help="the client processes add this to their niceness: on one machine, the simulated "
                              "phones then yield the CPU to the server, as real phones (other devices) do")
+    parser.add_argument("--client", choices=["lean", "socketio"], default="lean",
+                        help="simulated phones: the lean client of benchmarks/_phones.py (decodes only acks) "
+                             "or python-socketio's AsyncClient (decodes every tally)")
+    parser.add_argument("--server-cpus", default="", help="pin the server process(es) to these CPUs, e.g. 0")
+    parser.add_argument("--client-cpus", default="", help="pin the client processes to these CPUs, e.g. 1")
     args = parser.parse_args()
     if args.workers > 1 and not (args.redis_url and args.database_url):
         parser.error("--workers > 1 needs --redis-url and --database-url (PostgreSQL)")
     figures = run(args.participants, args.seconds, max(1, args.processes), args.database_url, args.nice,
-                  args.quiet_wait, max(1, args.workers), args.redis_url, args.client_nice)
+                  args.quiet_wait, max(1, args.workers), args.redis_url, args.client_nice, args.client,
+                  cpu_list(args.server_cpus), cpu_list(args.client_cpus))
     labels = [
         ("participants", "participants (connected)", lambda f: f"{f['participants']} ({f['connected']})"),
         ("votes_acknowledged", "votes acknowledged", None),
@@ -583,6 +662,10 @@ def main() -> None:
         ("duplicated", "duplicated", None),
         ("ack_p50_ms", "ack latency p50 / p95 / p99 / max (ms)",
          lambda f: f"{f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']} / {f['ack_max_ms']}"),
+        ("server_ack_p50_bucket_ms", "in the server: ack p50 / p99 bucket (ms)",
+         lambda f: f"<= {f['server_ack_p50_bucket_ms']} / <= {f['server_ack_p99_bucket_ms']}"),
+        ("full_gcs_voting", "full garbage collections while voting (longest)",
+         lambda f: f"{f['full_gcs_voting']} (<= {f['full_gc_longest_bucket_ms']} ms)"),
         ("last_vote_to_final_tally_ms", "last vote -> final tally (ms)", None),
         ("tallies_received", "tallies received by the projector", None),
         ("server_rss_peak_mb", "server RSS connected / peak (MB)",
@@ -594,8 +677,10 @@ def main() -> None:
         ("load_average_before_voting", "load average before voting (1 min)", None),
         ("cpu_busy_percent_before_start", "machine CPU busy before start (%)", None),
     ]
-    print(f"barcamp live vote benchmark — {figures['database']}, {figures['client_processes']} client processes, "
-          f"{figures['seconds']:g} s window, {os.cpu_count()} CPUs")
+    print(f"barcamp live vote benchmark — {figures['database']}, {figures['client_processes']} {args.client} "
+          f"client processes, {figures['seconds']:g} s window, {os.cpu_count()} CPUs"
+          + (f", server on CPUs {args.server_cpus}" if args.server_cpus else "")
+          + (f", clients on CPUs {args.client_cpus}" if args.client_cpus else ""))
     for key, label, fmt in labels:
         print(f"  {label:<42} {fmt(figures) if fmt else figures[key]}")
     if "workers" in figures:

@@ -1,20 +1,31 @@
-"""Cheap WebSocket frames for the server's outgoing messages.
+"""Cheap outgoing WebSocket messages: direct frames, written by the sender when the line is free.
 
-A coalesced tally goes to every phone of a forum: 3,000 sends five times a second. simple-websocket
-builds each outgoing frame through wsproto's general state machine, and compresses it per
-connection when the browser offered permessage-deflate; at that fan-out the framing, not the
-network, is what the server spends its time on. A server-to-client frame is simple (RFC 6455
-§5.2: unmasked, FIN set, the length in 1, 3 or 9 bytes), and RFC 7692 lets a sender leave any
-message uncompressed (RSV1 clear) even when compression was negotiated, without touching the
-compression context of the other messages. So `install()` replaces `simple_websocket.Server.send`
-with a version that writes the frame directly, whole (`sendall`: the original `send` could drop the
-end of a large frame on a slow connection). Receiving, pings and closing stay wsproto's.
+A coalesced tally goes to every phone of a forum: 3,000 sends twice a second, besides the
+acknowledgements. Two costs dominate such a fan-out, and neither is the network:
+
+1. **Framing.** simple-websocket builds each outgoing frame through wsproto's general state
+   machine, and compresses it per connection when the browser offered permessage-deflate. A
+   server-to-client frame is simple (RFC 6455 §5.2: unmasked, FIN set, the length in 1, 3 or 9
+   bytes), and RFC 7692 lets a sender leave any message uncompressed (RSV1 clear) even when
+   compression was negotiated, without touching the compression context of the other messages.
+   `_send` writes the frame directly, whole (`sendall`; the original `send` could drop the end of
+   a large frame on a slow connection), under the connection's write lock.
+2. **One writer wake-up per message.** python-engineio queues every packet for a per-connection
+   writer greenlet: a broadcast wakes thousands of writers, and an acknowledgement waits behind
+   all of them. Under gevent, `_direct_send` writes the frame at once from the sender's greenlet
+   when nothing is queued or being written for that connection and the kernel takes the whole
+   frame without blocking; otherwise (a slow phone, a frame already on its way) the packet takes
+   the usual queue, so messages stay in order and a slow phone never holds up a broadcast.
+
+Receiving, pings and closing stay simple-websocket's and python-engineio's.
 """
 from __future__ import annotations
 
 import struct
+import threading
 
 import simple_websocket
+from engineio import socket as eio_socket
 from simple_websocket.ws import ConnectionClosed
 
 _TEXT = 0x1
@@ -34,16 +45,97 @@ def frame(payload: bytes, opcode: int = _TEXT) -> bytes:
     return header + payload
 
 
-def _send(self, data) -> None:
+def _encode(data) -> bytes:
+    if isinstance(data, (bytes, bytearray)):
+        return frame(bytes(data), _BINARY)
+    return frame(str(data).encode("utf-8"), _TEXT)
+
+
+#: makes a connection's write lock: a gevent semaphore under gevent, a thread lock otherwise
+_lock_factory = threading.Lock
+
+
+def _write_lock(ws: simple_websocket.Server):
+    """The connection's write lock (one frame at a time on the wire), created on first use."""
+    lock = ws.__dict__.get("_barcamp_write_lock")
+    if lock is None:
+        lock = ws._barcamp_write_lock = _lock_factory()
+    return lock
+
+
+def _send(self: simple_websocket.Server, data) -> None:
     """Send a text (str) or binary (bytes) message on a server-side connection."""
     if not self.connected:
         raise ConnectionClosed(self.close_reason, self.close_message)
-    if isinstance(data, (bytes, bytearray)):
-        self.sock.sendall(frame(bytes(data), _BINARY))
-    else:
-        self.sock.sendall(frame(str(data).encode("utf-8"), _TEXT))
+    encoded = _encode(data)
+    with _write_lock(self):
+        self.sock.sendall(encoded)
 
 
-def install() -> None:
-    """Make every server-side simple-websocket connection send with `_send` (idempotent)."""
+def _finish(ws: simple_websocket.Server, lock, rest: bytes) -> None:
+    """Write the end of a frame the kernel took only part of, then free the line."""
+    try:
+        ws.sock.sendall(rest)
+    except OSError:
+        pass  # the connection is gone: its reader notices and closes the Engine.IO socket
+    finally:
+        lock.release()
+
+
+def _try_direct(socket: eio_socket.Socket, pkt) -> bool:
+    """Write `pkt` now if the connection's line is free; False to leave it to the queue."""
+    wsgi_ws = socket.__dict__.get("_barcamp_ws")
+    if wsgi_ws is None or not socket.upgraded or socket.upgrading or socket.closed or not socket.queue.empty():
+        return False
+    ws = getattr(wsgi_ws, "ws", None)
+    raw = getattr(getattr(ws, "sock", None), "_sock", None)  # the non-blocking OS socket under gevent's
+    if raw is None or not ws.connected:
+        return False
+    lock = _write_lock(ws)
+    if lock.locked():
+        return False
+    data = _encode(pkt.encode())
+    try:
+        sent = raw.send(data)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return False  # the queue's writer meets the same error and closes the socket
+    if sent < len(data):  # the rest must follow before any other frame: keep the line until then
+        import gevent
+
+        lock.acquire()
+        gevent.spawn(_finish, ws, lock, data[sent:])
+    return True
+
+
+def _direct_send(self: eio_socket.Socket, pkt) -> None:
+    """Engine.IO `Socket.send`: write at once when the line is free, else queue for the writer."""
+    if not self.check_ping_timeout():
+        return
+    if not _try_direct(self, pkt):
+        self.queue.put(pkt)
+
+
+_original_websocket_handler = eio_socket.Socket._websocket_handler
+
+
+def _websocket_handler(self: eio_socket.Socket, ws):
+    """Remember the connection's WebSocket while it is open, for `_direct_send`."""
+    self._barcamp_ws = ws
+    try:
+        return _original_websocket_handler(self, ws)
+    finally:
+        self._barcamp_ws = None
+
+
+def install(async_mode: str) -> None:
+    """Send every outgoing frame with `_send`; under gevent, also send directly (idempotent)."""
+    global _lock_factory
     simple_websocket.Server.send = _send
+    if async_mode == "gevent":
+        from gevent.lock import Semaphore
+
+        _lock_factory = Semaphore
+        eio_socket.Socket.send = _direct_send
+        eio_socket.Socket._websocket_handler = _websocket_handler

@@ -6,6 +6,7 @@ realtime and the socket guard import this module.
 """
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -23,10 +24,27 @@ ACK_LATENCY = Histogram("barcamp_ack_latency_seconds", "Time from receiving a vo
                         buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0))
 BROADCASTS = Counter("barcamp_broadcasts_total", "Messages emitted to forum rooms, by message type",
                      ["worker", "message"])
+GC_PAUSES = Histogram("barcamp_gc_pause_seconds", "Python garbage collections: how long each stopped the worker",
+                      ["worker", "generation"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0))
 DB_ERRORS = Counter("barcamp_db_errors_total", "Database errors raised to the application", ["worker"])
 
 #: message types timed into ACK_LATENCY (the acknowledgements a voter waits for)
 TIMED_EVENTS = frozenset({"vote", "quiz_answer"})
+
+
+def time_garbage_collections() -> None:
+    """Observe every collection's pause into GC_PAUSES (a full one stops every connection of the worker)."""
+    started: list[float] = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            GC_PAUSES.labels(worker=worker_label(), generation=str(info["generation"])).observe(
+                time.perf_counter() - started[0])
+
+    if not any(getattr(cb, "__qualname__", "").startswith("time_garbage_collections") for cb in gc.callbacks):
+        gc.callbacks.append(callback)
 
 
 def worker_label() -> str:
@@ -54,7 +72,17 @@ def count_connections(counter: Callable[[], int]) -> None:
     _CONNECTIONS.counter = counter
 
 
+#: time.monotonic() of the last socket event handled by this process
+_last_event = [0.0]
+
+
+def last_socket_event() -> float:
+    """When (time.monotonic()) this process last handled a socket event: the collector's quiet test."""
+    return _last_event[0]
+
+
 def observe_socket_event(event: str, outcome: str, started: float) -> None:
+    _last_event[0] = time.monotonic()
     worker = worker_label()
     SOCKET_EVENTS.labels(worker=worker, event=event, outcome=outcome).inc()
     if event in TIMED_EVENTS:

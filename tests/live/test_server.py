@@ -27,14 +27,15 @@ def server(tmp_path_factory):
 class Forum:
     """A forum on the live server, driven through the public API."""
 
-    def __init__(self, server, voting=None, topics=3):
+    def __init__(self, server, voting=None, topics=3, description=""):
         self.url = server.url
         self.organiser = {"Authorization": f"Bearer {server.organiser_token()}"}
         created = self.api("post", "/events", json={"title": "Forum réel", "voting": voting or {"mode": "dots"}},
                            headers=self.organiser, expect=201)
         self.id, self.code = created["id"], created["join_code"]
         self.set_phase("proposals")
-        self.topics = [self.api("post", f"/events/{self.id}/proposals", json={"title": f"Sujet {i}"},
+        self.topics = [self.api("post", f"/events/{self.id}/proposals",
+                                json={"title": f"Sujet {i}", "description": description},
                                 headers=self.join()["headers"], expect=201)["id"] for i in range(topics)]
         self.set_phase("voting")
 
@@ -221,3 +222,102 @@ def test_fifty_concurrent_requests_of_one_participant_never_overspend(server):
     mine = forum.api("get", f"/events/{forum.id}/votes/mine", headers=voter["headers"])
     assert mine == {"votes": {str(pid): total for pid, _, total in rows}, "remaining": 3 - spent}
     assert sum(r["score"] for r in forum.results()["ranking"]) == spent
+
+
+class StalledPhone:
+    """A phone on a raw WebSocket (wsproto) that can stop reading: its kernel buffers fill up."""
+
+    def __init__(self, server, token):
+        import json
+        import socket as socket_module
+
+        from wsproto import WSConnection
+        from wsproto.connection import ConnectionType
+        from wsproto.events import AcceptConnection, Request
+
+        self.json = json
+        self.sock = socket_module.socket()
+        self.sock.setsockopt(socket_module.SOL_SOCKET, socket_module.SO_RCVBUF, 4096)
+        self.sock.connect(("127.0.0.1", server.port))
+        self.sock.settimeout(30)
+        self.ws = WSConnection(ConnectionType.CLIENT)
+        self.sock.sendall(self.ws.send(Request(host=f"127.0.0.1:{server.port}",
+                                               target="/socket.io/?EIO=4&transport=websocket")))
+        self.texts: list[str] = []
+        self._pending = ""
+        accepted = False
+        while not accepted:
+            self.ws.receive_data(self.sock.recv(65536))
+            accepted = any(isinstance(event, AcceptConnection) for event in self._events())
+        self.send(f"40{NS},{json.dumps({'token': token})}")
+        self.read_until(lambda: any(t.startswith(f"40{NS},") for t in self.texts))
+
+    def _events(self):
+        from wsproto.events import Ping, TextMessage
+
+        for event in self.ws.events():
+            if isinstance(event, TextMessage):
+                self._pending += event.data
+                if event.message_finished:
+                    self.texts.append(self._pending)
+                    self._pending = ""
+            elif isinstance(event, Ping):
+                self.sock.sendall(self.ws.send(event.response()))
+            yield event
+
+    def send(self, text):
+        from wsproto.events import TextMessage
+
+        self.sock.sendall(self.ws.send(TextMessage(data=text)))
+
+    def emit(self, ack_id, event, payload):
+        self.send(f"42{NS},{ack_id}{self.json.dumps([event, payload])}")
+
+    def read_until(self, done):
+        while not done():
+            data = self.sock.recv(65536)
+            assert data, "the server closed the connection"
+            self.ws.receive_data(data)
+            for _ in self._events():
+                pass
+
+    def acks(self):
+        prefix = f"43{NS},"
+        return [(int(t[len(prefix):t.index("[")]), self.json.loads(t[t.index("["):])[0])
+                for t in self.texts if t.startswith(prefix)]
+
+    def events(self, name):
+        prefix = f'42{NS},["{name}",'
+        return [self.json.loads(t[len(f"42{NS},"):])[1] for t in self.texts if t.startswith(prefix)]
+
+    def close(self):
+        self.sock.close()
+
+
+def test_a_phone_that_stops_reading_holds_up_no_one_and_gets_everything_in_order(server, live_clients):
+    forum = Forum(server, topics=40, description="Une description détaillée. " * 70)  # a state of ~80 KB
+    topic = forum.topics[0]
+    stalled = StalledPhone(server, forum.join()["token"])
+    calls = 60  # about 5 MB of acknowledgements the phone does not read: more than the kernel buffers
+    try:
+        stalled.emit(1, "join", {"event_id": forum.id})
+        for ack_id in range(2, calls + 1):
+            stalled.emit(ack_id, "sync", {"event_id": forum.id})
+        other = live_clients(forum.join()["token"])
+        other.call("join", {"event_id": forum.id})
+
+        # while the first phone reads nothing, another votes and hears the new tally
+        assert other.call("vote", {"proposal_id": topic, "value": 1})["ok"] is True
+        wait_for(lambda: any(r["proposal_id"] == topic and r["score"] == 1
+                             for t in other.named("tally") for r in t["ranking"]), timeout=10)
+
+        stalled.read_until(lambda: len(stalled.acks()) == calls and stalled.events("tally"))
+    finally:
+        stalled.close()
+    # every acknowledgement whole, once (handlers that wait on the database may finish in any
+    # order: Socket.IO matches acks by id), and the broadcasts in the order they were sent
+    acks = stalled.acks()
+    assert sorted(ack_id for ack_id, _ in acks) == list(range(1, calls + 1))
+    assert all(ack["ok"] and len(ack["state"]["proposals"]) == 40 for _, ack in acks)
+    versions = [tally["version"] for tally in stalled.events("tally")]
+    assert versions == sorted(set(versions))
