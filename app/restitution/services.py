@@ -120,7 +120,9 @@ def _workshop_ids(event_id: int) -> list[int]:
     except ImportError:  # pragma: no cover - the workshops area is always there once merged
         return []
     return list(db.session.scalars(
-        select(Workshop.id).where(Workshop.event_id == event_id).order_by(Workshop.position, Workshop.id)
+        # a workshop the organiser deleted (soft delete) has no chapter
+        select(Workshop.id).where(Workshop.event_id == event_id, Workshop.deleted_at.is_(None))
+        .order_by(Workshop.position, Workshop.id)
     ))
 
 

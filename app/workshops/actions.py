@@ -79,6 +79,22 @@ def join(workshop_id: int, participant_id: int) -> None:
     realtime.board_changed(workshop_id)
 
 
+def rename_workshop(workshop_id: int, title: str | None, description: str | None = None) -> dict:
+    """Rename a workshop (the caller checked it is the forum's organiser); open boards show the new title."""
+    with write_transaction():
+        workshop = services.rename_workshop(services.get_workshop(workshop_id), title, description)
+        out = services.workshops_out([workshop])[0]
+    realtime.board_changed(workshop_id)
+    return out
+
+
+def delete_workshop(workshop_id: int) -> None:
+    """Delete a workshop (soft); its open boards get a last board message saying so."""
+    with write_transaction():
+        services.delete_workshop(services.get_workshop(workshop_id))
+    realtime.board_changed(workshop_id)
+
+
 def board_for(workshop: Workshop, caller: Caller) -> dict:
     """The full board for one caller, stamped with the version it is current at (read first)."""
     version = realtime.board_version(workshop.id)

@@ -5,7 +5,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField,
+from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -39,6 +39,14 @@ class FacilitatorForm(FlaskForm):
         SelectChoice("link", _l("Un participant, par un lien d'animation secret")),
         SelectChoice("none", _l("Personne pour l'instant")),
     ])
+
+
+class RenameWorkshopForm(FlaskForm):
+    title = StringField(_l("Nouveau titre"), validators=[DataRequired(), Length(max=120)])
+
+
+class DeleteWorkshopForm(FlaskForm):
+    confirm = BooleanField(_l("Je confirme la suppression"), validators=[DataRequired()])
 
 
 class CsrfOnlyForm(FlaskForm):

@@ -44,6 +44,8 @@ class Workshop(db.Model):
     max_per_card: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     #: when the workshop was created
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: when the organiser deleted it (soft delete: gone from lists, boards and the restitution; rows kept)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<Workshop {self.id} event={self.event_id} {self.title!r}>"

@@ -19,6 +19,12 @@ class WorkshopCreate(BaseModel):
     max_per_card: int = Field(2, ge=1, le=100, description="most dots one participant may put on one proposal")
 
 
+class WorkshopPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(None, min_length=1, max_length=120, description="the new title")
+    description: str | None = Field(None, max_length=5000)
+
+
 class WorkshopsFromRanking(BaseModel):
     model_config = ConfigDict(extra="forbid")
     top: int = Field(ge=1, le=50, description="one workshop per topic, for the top N of the ranking")
@@ -142,6 +148,7 @@ class WorkshopOut(BaseModel):
     cards: int
     dots_budget: int
     max_per_card: int
+    deleted: bool = Field(False, description="true only in the last board message of a deleted workshop")
 
 
 class WorkshopList(BaseModel):

@@ -49,15 +49,17 @@ def hash_token(token: str) -> str:
 
 # -- reading ------------------------------------------------------------------------------------
 def get_workshop(workshop_id: int) -> Workshop:
+    """The workshop, or 404 `workshop_not_found` (also once the organiser deleted it)."""
     workshop = db.session.get(Workshop, workshop_id)
-    if workshop is None:
+    if workshop is None or workshop.deleted_at is not None:
         raise NotFound("workshop_not_found", _("Cet atelier n'existe pas."))
     return workshop
 
 
 def list_workshops(event_id: int) -> list[Workshop]:
     return list(db.session.scalars(
-        select(Workshop).where(Workshop.event_id == event_id).order_by(Workshop.position, Workshop.id)))
+        select(Workshop).where(Workshop.event_id == event_id, Workshop.deleted_at.is_(None))
+        .order_by(Workshop.position, Workshop.id)))
 
 
 def is_facilitator(workshop: Workshop, kind: str, organiser_id: int | None = None,
@@ -126,6 +128,7 @@ def workshops_out(workshops: list[Workshop]) -> list[dict]:
             "facilitator": facilitator_out(w),
             "members": members.get(w.id, 0), "cards": cards.get(w.id, 0),
             "dots_budget": w.dots_budget, "max_per_card": w.max_per_card,
+            "deleted": w.deleted_at is not None,
         }
         for w in workshops
     ]
@@ -256,13 +259,39 @@ def workshops_from_ranking(event: Event, top: int) -> list[Workshop]:
 
     taken = set(db.session.scalars(
         select(WorkshopTopic.proposal_id).join(Workshop, Workshop.id == WorkshopTopic.workshop_id)
-        .where(Workshop.event_id == event.id)))
+        .where(Workshop.event_id == event.id, Workshop.deleted_at.is_(None))))
     created = []
     for entry in compute_results(event)["ranking"][:top]:
         if entry["proposal_id"] in taken:
             continue
         created.append(create_workshop(event, entry["title"][:120], proposal_ids=[entry["proposal_id"]]))
     return created
+
+
+def rename_workshop(workshop: Workshop, title: str | None = None, description: str | None = None) -> Workshop:
+    """Change the title (and, if given, the description) of a workshop; boards and the restitution follow."""
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise InvalidInput("invalid_input", _("Donnez un titre à l'atelier."))
+        workshop.title = title[:120]
+    if description is not None:
+        workshop.description = description.strip()
+    db.session.flush()
+    return workshop
+
+
+def delete_workshop(workshop: Workshop) -> Workshop:
+    """Delete a workshop (soft): it leaves the lists, its board and the restitution; every row stays.
+
+    Its cards, dots, members and reports are kept as they are (a mistaken deletion can be undone in
+    the database, and nothing a participant wrote is destroyed); the privacy purge still erases them
+    with the forum's other personal data. Its topics become free for "from the ranking" again.
+    """
+    workshop.deleted_at = utcnow()
+    workshop.facilitator_token_hash = None  # the facilitator link stops working with it
+    db.session.flush()
+    return workshop
 
 
 def set_facilitator(workshop: Workshop, organiser_id: int | None, link: bool) -> str | None:
@@ -530,7 +559,8 @@ def record_dots(workshop_id: int, participant_id: int, card_id: int, value: int)
     participant_event = session.execute(owner).scalar()
     rules = session.execute(
         select(Workshop.event_id, Workshop.dots_budget, Workshop.max_per_card, Event.phase)
-        .join(Event, Event.id == Workshop.event_id).where(Workshop.id == workshop_id)).one_or_none()
+        .join(Event, Event.id == Workshop.event_id)
+        .where(Workshop.id == workshop_id, Workshop.deleted_at.is_(None))).one_or_none()
     if rules is None:
         raise NotFound("workshop_not_found", _("Cet atelier n'existe pas."))
     if participant_event != rules.event_id:

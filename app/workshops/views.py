@@ -18,10 +18,11 @@ from app.participants.services import display_name, participant_from_token
 from app.voting.services import compute_results
 from app.workshops import actions, bp, services
 from app.workshops.enums import CardSection
-from app.workshops.forms import CardForm, CsrfOnlyForm, FacilitatorForm, FromRankingForm, WorkshopForm
+from app.workshops.forms import (CardForm, CsrfOnlyForm, DeleteWorkshopForm, FacilitatorForm, FromRankingForm,
+                                 RenameWorkshopForm, WorkshopForm)
 from app.workshops.schemas import (BoardOut, CardCreate, CardOut, CardPatch, ClaimIn, DotIn,
                                    DotOut, FacilitatorIn, FacilitatorOut, MergeIn, WorkshopCreate, WorkshopList,
-                                   WorkshopOut, WorkshopsFromRanking)
+                                   WorkshopOut, WorkshopPatch, WorkshopsFromRanking)
 from app.workshops.services import Caller
 
 
@@ -88,6 +89,27 @@ def api_from_ranking(event_id: int, data: WorkshopsFromRanking, identity: Identi
 def api_board(workshop_id: int, identity: Identity):
     workshop, caller = workshop_for(identity, workshop_id)
     return jsonify(actions.board_for(workshop, caller))
+
+
+@api_route(bp, "/workshops/<int:workshop_id>", "PATCH",
+           summary="Rename a workshop (title, optionally description); open boards show it at once",
+           body=WorkshopPatch, response=WorkshopOut, auth=("organiser",), errors=(404,))
+@api_auth("organiser")
+def api_rename(workshop_id: int, data: WorkshopPatch, identity: Identity):
+    workshop = services.get_workshop(workshop_id)
+    event_for(identity, workshop.event_id)  # the forum's owner only
+    return jsonify(actions.rename_workshop(workshop.id, data.title, data.description))
+
+
+@api_route(bp, "/workshops/<int:workshop_id>", "DELETE",
+           summary="Delete a workshop (soft: gone from lists, boards and the restitution; its rows are kept)",
+           status=204, auth=("organiser",), errors=(404,))
+@api_auth("organiser")
+def api_delete(workshop_id: int, identity: Identity):
+    workshop = services.get_workshop(workshop_id)
+    event_for(identity, workshop.event_id)  # the forum's owner only
+    actions.delete_workshop(workshop.id)
+    return "", 204
 
 
 @api_route(bp, "/workshops/<int:workshop_id>/facilitator", "PUT",
@@ -206,6 +228,7 @@ def manage(event_id: int):
     return render_template(
         "workshops/manage.html", event=event, form=form, ranking_form=ranking_form,
         workshops=services.workshops_out(workshops), facilitator_form=FacilitatorForm(),
+        rename_form=RenameWorkshopForm(),
         ranking=results["ranking"], workshops_open=event.phase == Phase.WORKSHOPS,
     )
 
@@ -224,13 +247,19 @@ def manage_from_ranking(event_id: int):
     return redirect(url_for("workshops.manage", event_id=event.id))
 
 
-@bp.route("/organiser/events/<int:event_id>/workshops/<int:workshop_id>/facilitator", methods=["POST"])
-@login_required
-def manage_facilitator(event_id: int, workshop_id: int):
+def _owned_workshop(event_id: int, workshop_id: int):
+    """The organiser's forum and one of its workshops (403 for another forum's workshop)."""
     event = get_event_for_organiser(event_id, current_user.id)
     workshop = services.get_workshop(workshop_id)
     if workshop.event_id != event.id:
         raise Forbidden("not_your_event", _("Cet atelier n'est pas dans ce forum."))
+    return event, workshop
+
+
+@bp.route("/organiser/events/<int:event_id>/workshops/<int:workshop_id>/facilitator", methods=["POST"])
+@login_required
+def manage_facilitator(event_id: int, workshop_id: int):
+    event, workshop = _owned_workshop(event_id, workshop_id)
     form = FacilitatorForm()
     if form.validate_on_submit():
         with write_transaction():
@@ -245,14 +274,36 @@ def manage_facilitator(event_id: int, workshop_id: int):
     return redirect(url_for("workshops.manage", event_id=event.id))
 
 
+@bp.route("/organiser/events/<int:event_id>/workshops/<int:workshop_id>/rename", methods=["POST"])
+@login_required
+def manage_rename(event_id: int, workshop_id: int):
+    event, workshop = _owned_workshop(event_id, workshop_id)
+    form = RenameWorkshopForm()
+    if form.validate_on_submit():
+        actions.rename_workshop(workshop.id, form.title.data)
+        flash(_("Atelier renommé."))
+    else:
+        flash(_("Donnez un titre de 120 caractères au plus."), "error")
+    return redirect(url_for("workshops.manage", event_id=event.id))
+
+
+@bp.route("/organiser/events/<int:event_id>/workshops/<int:workshop_id>/delete", methods=["POST"])
+@login_required
+def manage_delete(event_id: int, workshop_id: int):
+    event, workshop = _owned_workshop(event_id, workshop_id)
+    if DeleteWorkshopForm().validate_on_submit():
+        actions.delete_workshop(workshop.id)
+        flash(_("Atelier « %(title)s » supprimé.", title=workshop.title))
+    else:
+        flash(_("Cochez la case de confirmation pour supprimer l'atelier."), "error")
+    return redirect(url_for("workshops.manage", event_id=event.id))
+
+
 @bp.route("/organiser/events/<int:event_id>/workshops/<int:workshop_id>")
 @login_required
 def organiser_board(event_id: int, workshop_id: int):
     """The organiser runs the board (facilitator rights) from a laptop."""
-    event = get_event_for_organiser(event_id, current_user.id)
-    workshop = services.get_workshop(workshop_id)
-    if workshop.event_id != event.id:
-        raise Forbidden("not_your_event", _("Cet atelier n'est pas dans ce forum."))
+    event, workshop = _owned_workshop(event_id, workshop_id)
     caller = Caller("organiser", organiser_id=current_user.id)
     return _board_page(event, workshop, caller, issue_organiser_token(current_user),
                        back=url_for("workshops.manage", event_id=event.id))

@@ -40,6 +40,7 @@
   var addForm = document.querySelector("[data-add-card]");
   var editing = {};   // card id -> its <li> while the user edits it
   var selected = {};  // card id -> true (facilitator: cards ticked for a merge)
+  var deleted = false;
 
   function t(name) { return strings ? strings.getAttribute("data-" + name) || "" : ""; }
 
@@ -211,7 +212,32 @@
     if (version !== null && stateVersion <= version) return;
     version = stateVersion;
     board = state;
+    showTitle(state.workshop.title);
+    if (state.workshop.deleted) { markDeleted(); return; }
     render();
+  }
+
+  var initialTitle = document.querySelector("[data-workshop-title]");
+  var titleSuffix = initialTitle ? document.title.slice(initialTitle.textContent.length) : "";
+
+  function showTitle(title) {  // the organiser may rename the workshop while the board is open
+    var nodes = document.querySelectorAll("[data-workshop-title]");
+    for (var i = 0; i < nodes.length; i++) nodes[i].textContent = title;
+    if (initialTitle) document.title = title + titleSuffix;
+  }
+
+  function markDeleted() {
+    // the organiser deleted the workshop: nothing more can be written here
+    deleted = true;
+    var notice = document.querySelector("[data-deleted-notice]");
+    if (notice) notice.hidden = false;
+    ["[data-board]", "[data-add-section]", "[data-section-nav]", "[data-remaining]"].forEach(function (sel) {
+      var node = document.querySelector(sel);
+      if (node) node.hidden = true;
+    });
+    showError(null);
+    setStatus("closed");
+    if (socket) socket.disconnect();
   }
 
   // -- actions -------------------------------------------------------------------------------------
@@ -488,6 +514,7 @@
   function join() {
     emit("workshop_join", { workshop_id: workshopId }).then(function (ack) {
       if (!ack || !ack.ok) {
+        if (ack && ack.error && ack.error.code === "workshop_not_found") { markDeleted(); return; }
         showError(ack && ack.error);
         setTimeout(function () { if (socket.connected) join(); }, 3000);
         return;
@@ -525,6 +552,7 @@
   socket = window.io("/live", { auth: { token: token }, transports: ["websocket", "polling"] });
   socket.on("connect", join);
   socket.on("disconnect", function () {
+    if (deleted) return;
     setStatus("offline");
     // acknowledgements never cross a reconnection: every waiting card is sent again after join
     pending.forEach(function (entry) { entry.sending = false; entry.attempt = (entry.attempt || 0) + 1; });

@@ -213,3 +213,21 @@ def test_a_report_from_the_page_reaches_the_queue_and_at_the_threshold_leaves_ev
 def card_id(live_server, workshop, headers) -> int:
     board = requests.get(f"{live_server.url}/api/v1/workshops/{workshop['id']}", headers=headers, timeout=10).json()
     return next(card["id"] for section in board["sections"] for card in section["cards"])
+
+
+def test_an_open_board_follows_a_rename_and_says_when_the_workshop_is_deleted(live_server, browser):
+    from playwright.sync_api import expect
+
+    event, workshop, headers = workshop_forum(live_server)
+    alice = open_board(live_server, phone_context(browser), event, "Alice")
+    url = f"{live_server.url}/api/v1/workshops/{workshop['id']}"
+
+    requests.patch(url, json={"title": "Numérique pour tous"}, headers=headers, timeout=10).raise_for_status()
+    expect(alice.get_by_role("heading", level=1)).to_have_text("Numérique pour tous", timeout=WAIT_MS)
+    expect(alice).to_have_title(re.compile(r"^Numérique pour tous · Forum ateliers"))
+    requests.delete(url, headers=headers, timeout=10).raise_for_status()
+
+    expect(alice.get_by_role("status").filter(has_text="Cet atelier a été supprimé par l'équipe d'organisation.")
+           ).to_be_visible(timeout=WAIT_MS)
+    expect(alice.get_by_role("button", name="Ajouter", exact=True)).to_be_hidden()
+    expect(alice.locator("[data-board]")).to_be_hidden()

@@ -8,6 +8,10 @@ def login(client, organiser):
     client.post("/organiser/login", data={"email": organiser["email"], "password": organiser["password"]})
 
 
+def csrf_in(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
 def join_phone(client, event, name="Alice"):
     client.post(f"/j/{event['join_code']}", data={"name": name})
 
@@ -132,3 +136,55 @@ def test_organiser_board_page_has_facilitator_rights_and_other_organisers_are_re
     assert "Vous animez ce tableau" in page
     assert 'data-live-token="o_' in page
     assert refused.status_code == 403
+
+
+def test_organiser_renames_and_deletes_a_workshop_from_the_manage_page(client, board):
+    event, wid = board["event"], board["workshop"]["id"]
+    login(client, event["organiser"])
+    base = f"/organiser/events/{event['id']}/workshops/{wid}"
+
+    page = client.get(f"/organiser/events/{event['id']}/workshops").get_data(as_text=True)
+    renamed = client.post(f"{base}/rename", data={"title": "Numérique pour tous"}, follow_redirects=True)
+    unconfirmed = client.post(f"{base}/delete", data={}, follow_redirects=True).get_data(as_text=True)
+    still = client.get(f"/api/v1/workshops/{wid}", headers=board["organiser"]).get_json()["workshop"]["title"]
+    deleted = client.post(f"{base}/delete", data={"confirm": "y"}, follow_redirects=True).get_data(as_text=True)
+
+    assert f'action="{base}/rename"' in page and f'action="{base}/delete"' in page
+    assert 'value="Transition numérique" maxlength="120" required' in page
+    assert "Atelier renommé." in renamed.get_data(as_text=True)
+    assert "Cochez la case de confirmation pour supprimer l&#39;atelier." in unconfirmed
+    assert still == "Numérique pour tous"
+    assert "Atelier « Numérique pour tous » supprimé." in deleted
+    assert f'action="{base}/delete"' not in deleted
+    assert "Aucun atelier pour l'instant." in deleted
+    join_phone(client, event, "Camille")
+    assert "Numérique pour tous" not in client.get(f"/e/{event['id']}/workshops").get_data(as_text=True)
+    assert client.get(f"/e/{event['id']}/workshops/{wid}").status_code == 404
+
+
+def test_rename_and_delete_pages_need_the_csrf_token(app, board):
+    from app import create_app
+    from app.extensions import db
+
+    csrf_app = create_app({**app.config, "WTF_CSRF_ENABLED": True})
+    try:
+        client = csrf_app.test_client()
+        event, wid = board["event"], board["workshop"]["id"]
+        login_page = client.get("/organiser/login").get_data(as_text=True)
+        client.post("/organiser/login", data={"email": event["organiser"]["email"], "csrf_token": csrf_in(login_page),
+                                              "password": event["organiser"]["password"]})
+        base = f"/organiser/events/{event['id']}/workshops/{wid}"
+
+        client.post(f"{base}/rename", data={"title": "Sans jeton"})
+        client.post(f"{base}/delete", data={"confirm": "y"})
+        unchanged = client.get(f"/api/v1/workshops/{wid}", headers=board["organiser"]).get_json()["workshop"]
+        manage = client.get(f"/organiser/events/{event['id']}/workshops").get_data(as_text=True)
+        client.post(f"{base}/rename", data={"title": "Avec jeton", "csrf_token": csrf_in(manage)})
+
+        assert unchanged["title"] == "Transition numérique"
+        title = client.get(f"/api/v1/workshops/{wid}", headers=board["organiser"]).get_json()["workshop"]["title"]
+        assert title == "Avec jeton"
+    finally:
+        csrf_app.extensions["barcamp_live"].stop()
+        with csrf_app.app_context():
+            db.engine.dispose()

@@ -201,3 +201,20 @@ def test_only_participants_report_cards_of_the_board(socket_client, client, boar
 
     assert by_organiser["error"]["code"] == "participants_only"
     assert wrong_board["error"]["code"] == "card_not_found"
+
+
+def test_open_boards_hear_a_rename_then_the_deletion(socket_client, client, board):
+    wid = board["workshop"]["id"]
+    bob, _ = join(socket_client, board["bob"]["token"], wid)
+    inbox = Inbox(bob)
+
+    client.patch(f"/api/v1/workshops/{wid}", json={"title": "Numérique pour tous"}, headers=board["organiser"])
+    renamed = wait_for(lambda: (m := inbox.boards()) and m[-1]["board"]["workshop"]["title"] == "Numérique pour tous"
+                       and m[-1])
+    client.delete(f"/api/v1/workshops/{wid}", headers=board["organiser"])
+    gone = wait_for(lambda: (m := inbox.boards()) and m[-1]["board"]["workshop"]["deleted"] and m[-1])
+    rejoined = bob.emit("workshop_join", {"workshop_id": wid}, namespace=NS, callback=True)
+
+    assert renamed["board"]["workshop"]["deleted"] is False
+    assert gone["version"] > renamed["version"]
+    assert (rejoined["ok"], rejoined["error"]["code"]) == (False, "workshop_not_found")

@@ -175,6 +175,7 @@ def test_endpoints_are_in_the_openapi_document(client):
 
     assert set(paths["/api/v1/events/{event_id}/workshops"]) == {"get", "post"}
     assert set(paths["/api/v1/workshops/{workshop_id}/cards/{card_id}"]) == {"patch", "delete"}
+    assert set(paths["/api/v1/workshops/{workshop_id}"]) == {"get", "patch", "delete"}
     for path in ("/api/v1/workshops/{workshop_id}", "/api/v1/workshops/{workshop_id}/cards",
                  "/api/v1/workshops/{workshop_id}/cards/merge", "/api/v1/workshops/{workshop_id}/dots/{card_id}",
                  "/api/v1/workshops/{workshop_id}/facilitator"):
@@ -191,3 +192,61 @@ def test_an_organiser_facilitator_is_named_without_their_email(client, board):
     assert named.get_json() == {"facilitator": {"kind": "organiser", "name": ""}, "url": None}
     assert seen["workshop"]["facilitator"] == {"kind": "organiser", "name": ""}
     assert board["event"]["organiser"]["email"] not in str(seen)
+
+
+def test_organiser_renames_a_workshop(client, board, make_organiser):
+    wid = board["workshop"]["id"]
+    other = make_organiser()
+
+    renamed = client.patch(f"/api/v1/workshops/{wid}", json={"title": "  Numérique pour tous  "},
+                           headers=board["organiser"])
+    by_participant = client.patch(f"/api/v1/workshops/{wid}", json={"title": "X"}, headers=board["alice"]["headers"])
+    by_other = client.patch(f"/api/v1/workshops/{wid}", json={"title": "X"}, headers=other["headers"])
+    empty = client.patch(f"/api/v1/workshops/{wid}", json={"title": ""}, headers=board["organiser"])
+
+    assert renamed.status_code == 200
+    assert (renamed.get_json()["title"], renamed.get_json()["topics"]) == ("Numérique pour tous",
+                                                                           ["Le numérique pour tous"])
+    assert error_of(by_participant) == (403, "forbidden")
+    assert error_of(by_other) == (403, "not_your_event")
+    assert error_of(empty)[1] == "invalid_input"
+    board_now = client.get(f"/api/v1/workshops/{wid}", headers=board["alice"]["headers"]).get_json()
+    assert board_now["workshop"]["title"] == "Numérique pour tous"
+
+
+def test_deleted_workshop_leaves_lists_boards_and_the_restitution_but_keeps_its_rows(client, board, fresh_db):
+    event, wid = board["event"], board["workshop"]["id"]
+    add(client, board, "alice", text="Un constat gardé")
+    kept = client.post(f"/api/v1/events/{event['id']}/workshops", json={"title": "Atelier gardé"},
+                       headers=board["organiser"]).get_json()["id"]
+
+    deleted = client.delete(f"/api/v1/workshops/{wid}", headers=board["organiser"])
+    again = client.delete(f"/api/v1/workshops/{wid}", headers=board["organiser"])
+
+    assert (deleted.status_code, deleted.get_data()) == (204, b"")
+    assert error_of(again) == (404, "workshop_not_found")
+    listing = client.get(f"/api/v1/events/{event['id']}/workshops", headers=board["alice"]["headers"]).get_json()
+    assert [w["id"] for w in listing["workshops"]] == [kept]
+    assert error_of(client.get(f"/api/v1/workshops/{wid}", headers=board["alice"]["headers"])) == (
+        404, "workshop_not_found")
+    assert error_of(client.post(cards_url(board), json={"section": "constat", "text": "Trop tard"},
+                                headers=board["alice"]["headers"])) == (404, "workshop_not_found")
+    restitution = client.get(f"/api/v1/events/{event['id']}/restitution", headers=board["organiser"]).get_json()
+    assert restitution["chapter_order"] == [kept]
+    assert fresh_db("SELECT count(*) FROM workshop_members WHERE workshop_id = :w", w=wid) == [(1,)]
+    assert fresh_db("SELECT text FROM cards WHERE workshop_id = :w", w=wid) == [("Un constat gardé",)]
+    # its topic is free again for a workshop "from the ranking"
+    recreated = client.post(f"/api/v1/events/{event['id']}/workshops/from-ranking", json={"top": 1},
+                            headers=board["organiser"]).get_json()["workshops"]
+    assert [(w["title"], w["proposal_ids"]) for w in recreated] == [("Le numérique pour tous", [board["topic"]])]
+
+
+def test_only_the_forums_organiser_deletes_a_workshop(client, board, make_organiser):
+    wid = board["workshop"]["id"]
+
+    by_participant = client.delete(f"/api/v1/workshops/{wid}", headers=board["alice"]["headers"])
+    by_other = client.delete(f"/api/v1/workshops/{wid}", headers=make_organiser()["headers"])
+
+    assert error_of(by_participant) == (403, "forbidden")
+    assert error_of(by_other) == (403, "not_your_event")
+    assert client.get(f"/api/v1/workshops/{wid}", headers=board["organiser"]).status_code == 200
