@@ -6,6 +6,7 @@ import pytest
 from app.common.db import write_transaction
 from app.common.errors import DomainError
 from app.extensions import db
+from app.participants.models import Participant
 from app.workshops import services
 from app.workshops.enums import CardSection
 from app.workshops.models import Card
@@ -153,9 +154,9 @@ def test_facilitator_link_makes_its_holder_the_facilitator(ws):
         token = services.set_facilitator(workshop, None, link=True)
 
     with pytest.raises(DomainError) as wrong, write_transaction():
-        services.claim_facilitator(workshop, db.session.get(services.Participant, ws["bob"]["id"]), token + "x")
+        services.claim_facilitator(workshop, db.session.get(Participant, ws["bob"]["id"]), token + "x")
     with write_transaction():
-        services.claim_facilitator(workshop, db.session.get(services.Participant, ws["bob"]["id"]), token)
+        services.claim_facilitator(workshop, db.session.get(Participant, ws["bob"]["id"]), token)
 
     assert wrong.value.code == "bad_facilitator_link"
     assert len(token) >= 32 and token.startswith("f_")
