@@ -45,6 +45,13 @@ def workshop_for(identity: Identity, workshop_id: int):
     return workshop, caller
 
 
+def owned_by(identity: Identity, workshop_id: int):
+    """The workshop, if the calling organiser owns its forum (else 403 not_your_event)."""
+    workshop = services.get_workshop(workshop_id)
+    event_for(identity, workshop.event_id)
+    return workshop
+
+
 def facilitator_url(workshop, token: str) -> str:
     return _external("workshops.facilitate", event_id=workshop.event_id, workshop_id=workshop.id, token=token)
 
@@ -96,8 +103,7 @@ def api_board(workshop_id: int, identity: Identity):
            body=WorkshopPatch, response=WorkshopOut, auth=("organiser",), errors=(404,))
 @api_auth("organiser")
 def api_rename(workshop_id: int, data: WorkshopPatch, identity: Identity):
-    workshop = services.get_workshop(workshop_id)
-    event_for(identity, workshop.event_id)  # the forum's owner only
+    workshop = owned_by(identity, workshop_id)
     return jsonify(actions.rename_workshop(workshop.id, data.title, data.description))
 
 
@@ -106,8 +112,7 @@ def api_rename(workshop_id: int, data: WorkshopPatch, identity: Identity):
            status=204, auth=("organiser",), errors=(404,))
 @api_auth("organiser")
 def api_delete(workshop_id: int, identity: Identity):
-    workshop = services.get_workshop(workshop_id)
-    event_for(identity, workshop.event_id)  # the forum's owner only
+    workshop = owned_by(identity, workshop_id)
     actions.delete_workshop(workshop.id)
     return "", 204
 
@@ -117,8 +122,7 @@ def api_delete(workshop_id: int, identity: Identity):
            body=FacilitatorIn, response=FacilitatorOut, auth=("organiser",), errors=(404,))
 @api_auth("organiser")
 def api_facilitator(workshop_id: int, data: FacilitatorIn, identity: Identity):
-    workshop = services.get_workshop(workshop_id)
-    event_for(identity, workshop.event_id)  # the forum's owner only
+    workshop = owned_by(identity, workshop_id)
     with write_transaction():
         token = services.set_facilitator(workshop, data.organiser_id, data.link)
         out = {"facilitator": services.facilitator_out(workshop),

@@ -13,6 +13,7 @@ from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, Worksh
 from app.workshops.services.workshops import is_facilitator, is_member
 
 def visible_only():
+    """SQL conditions of a card on the board: neither removed (or hidden) nor merged away."""
     return (Card.deleted_at.is_(None), Card.merged_into_id.is_(None))
 
 
