@@ -82,8 +82,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         message_queue=app.config.get("REDIS_URL"),
         cors_allowed_origins=origins,
         max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
-        ping_interval=20,
-        ping_timeout=20,
+        ping_interval=app.config["PING_INTERVAL"],
+        ping_timeout=app.config["PING_TIMEOUT"],
     )
     realtime.init_app(app)
     from app.live import frames

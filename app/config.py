@@ -47,6 +47,10 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SOCKETIO_ASYNC_MODE = "gevent"
+    #: Engine.IO heartbeat (seconds): the server pings every PING_INTERVAL and drops a client whose
+    #: answer has not come PING_TIMEOUT later (a proxy's read timeout must exceed their sum)
+    PING_INTERVAL = 20.0
+    PING_TIMEOUT = 20.0
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
     #: security (docs/security.md): failed join codes per address, failed logins per address and
     #: per account (successes do not count), socket events per connection (token bucket: rate per
@@ -95,7 +99,7 @@ def load_config(app, config: type[Config] | dict | None) -> None:
     for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = env["BARCAMP_" + name]
-    for name in ("TALLY_INTERVAL", "PHONE_TALLY_INTERVAL"):
+    for name in ("TALLY_INTERVAL", "PHONE_TALLY_INTERVAL", "PING_INTERVAL", "PING_TIMEOUT"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = float(env["BARCAMP_" + name])
     if env.get("BARCAMP_SQLITE_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL", "EXTRA"):

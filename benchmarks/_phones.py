@@ -44,6 +44,8 @@ class LeanPhone(asyncio.Protocol):
         self._handshake: asyncio.Future | None = None
         self._namespace_ready: asyncio.Future | None = None
         self.closed = False
+        #: why the connection ended, for the benchmark's error list
+        self.close_reason = ""
 
     # -- connecting ----------------------------------------------------------------------------
     async def connect(self, url: str, namespace: str, auth: dict, timeout: float = 30) -> None:
@@ -105,7 +107,8 @@ class LeanPhone(asyncio.Protocol):
 
     def connection_lost(self, exc) -> None:
         self.closed = True
-        error = ConnectionClosed(str(exc) if exc else "connection closed")
+        self.close_reason = self.close_reason or (f"{type(exc).__name__}: {exc}" if exc else "closed by the server")
+        error = ConnectionClosed(self.close_reason)
         for future in (self._handshake, self._namespace_ready, *self.pending.values()):
             if future is not None and not future.done():
                 future.set_exception(error)
@@ -144,6 +147,8 @@ class LeanPhone(asyncio.Protocol):
             if opcode == 1:
                 self._packet(payload)
             elif opcode == 8:
+                code = struct.unpack_from("!H", payload)[0] if len(payload) >= 2 else None
+                self.close_reason = f"WebSocket close frame {code} {payload[2:].decode(errors='replace')}"
                 self.transport.close()
                 return
             elif opcode == 9:  # WebSocket ping: pong with the same payload
@@ -176,6 +181,7 @@ class LeanPhone(asyncio.Protocol):
             elif packet_type == b"4":
                 self._fail(ConnectionClosed("namespace refused: " + rest.decode(errors="replace")))
             elif packet_type == b"1":
+                self.close_reason = "Socket.IO disconnect packet"
                 self.transport.close()
         elif kind == b"2":  # Engine.IO ping from the server: pong
             self.send_text("3")
@@ -183,6 +189,7 @@ class LeanPhone(asyncio.Protocol):
             if not self._handshake.done():
                 self._handshake.set_result(json.loads(payload[1:]))
         elif kind == b"1":
+            self.close_reason = "Engine.IO close packet"
             self.transport.close()
 
     def _fail(self, error: Exception) -> None:

@@ -403,21 +403,32 @@ def wait_for_quiet(limit: float) -> float:
     return busy
 
 
+def prioritise(nice: int) -> None:
+    """On a shared machine: the server and the clients (children inherit it) before other work."""
+    if not nice:
+        return
+    os.setpriority(os.PRIO_PROCESS, 0, nice)
+    # Linux groups the processes of each terminal session (autogroup) and shares the CPU
+    # between groups before niceness counts: give this run's group the same priority.
+    try:
+        Path("/proc/self/autogroup").write_text(str(nice))
+    except OSError:
+        pass
+
+
+def pin(processes, cpus: list[int] | None) -> None:
+    """Keep these server processes on `cpus` (the simulated phones pin themselves elsewhere)."""
+    for proc in processes if cpus else ():
+        os.sched_setaffinity(proc.pid, cpus)
+
+
 def run(participants: int, seconds: float, processes: int, database_url: str | None, nice: int = 0,
         quiet_wait: float = 0, workers: int = 1, redis_url: str | None = None, client_nice: int = 0,
         client_kind: str = "lean", server_cpus: list[int] | None = None,
         client_cpus: list[int] | None = None) -> dict:
     raise_open_file_limit()
     busy_before = wait_for_quiet(quiet_wait) if quiet_wait else psutil.cpu_percent(interval=1)
-    if nice:
-        # on a shared machine: the server and the clients (children inherit it) before other work
-        os.setpriority(os.PRIO_PROCESS, 0, nice)
-        # Linux groups the processes of each terminal session (autogroup) and shares the CPU
-        # between groups before niceness counts: give this run's group the same priority.
-        try:
-            Path("/proc/self/autogroup").write_text(str(nice))
-        except OSError:
-            pass
+    prioritise(nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-bench-"))
     server = None
     more: list[subprocess.Popen] = []  # workers 2..N
@@ -428,9 +439,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             port = free_port()
             more.append(start_worker(workdir, env, port, f"server-{n}.log"))
             urls.append(f"http://127.0.0.1:{port}")
-        if server_cpus:
-            for proc in [server, *more]:
-                os.sched_setaffinity(proc.pid, server_cpus)
+        pin([server, *more], server_cpus)
         print(f"server pid {server.pid} at {url} (attach py-spy to profile it)", file=sys.stderr, flush=True)
         forum = create_forum(url)
         rss = PeakRss(server.pid)
@@ -616,7 +625,24 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):  # keep the database and the server logs to look at
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """The options shared by the live benchmarks: client kind, CPU pinning, priorities."""
+    parser.add_argument("--client", choices=["lean", "socketio"], default="lean",
+                        help="simulated phones: the lean client of benchmarks/_phones.py (decodes only acks) "
+                             "or python-socketio's AsyncClient (decodes every tally)")
+    parser.add_argument("--server-cpus", default="", help="pin the server process(es) to these CPUs, e.g. 0")
+    parser.add_argument("--client-cpus", default="", help="pin the client processes to these CPUs, e.g. 1")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run server and clients at this niceness (negative needs root): a shared machine")
+    parser.add_argument("--client-nice", type=int, default=0,
+                        help="the client processes add this to their niceness: on one machine, the simulated "
+                             "phones then yield the CPU to the server, as real phones (other devices) do")
 
 
 def cpu_list(text: str) -> list[int] | None:
@@ -635,16 +661,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     parser.add_argument("--quiet-wait", type=float, default=0,
                         help="first wait up to this many seconds for the CPUs to be mostly idle")
-    parser.add_argument("--nice", type=int, default=0,
-                        help="run server and clients at this niceness (negative needs root): a shared machine")
-    parser.add_argument("--client-nice", type=int, default=0,
-                        help="the client processes add this to their niceness: on one machine, the simulated "
-                             "phones then yield the CPU to the server, as real phones (other devices) do")
-    parser.add_argument("--client", choices=["lean", "socketio"], default="lean",
-                        help="simulated phones: the lean client of benchmarks/_phones.py (decodes only acks) "
-                             "or python-socketio's AsyncClient (decodes every tally)")
-    parser.add_argument("--server-cpus", default="", help="pin the server process(es) to these CPUs, e.g. 0")
-    parser.add_argument("--client-cpus", default="", help="pin the client processes to these CPUs, e.g. 1")
+    add_load_options(parser)
     args = parser.parse_args()
     if args.workers > 1 and not (args.redis_url and args.database_url):
         parser.error("--workers > 1 needs --redis-url and --database-url (PostgreSQL)")

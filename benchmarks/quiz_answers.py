@@ -6,8 +6,8 @@ Reuses the server and client plumbing of benchmarks/live_votes.py (fresh SQLite 
 `barcamp run` process, join-rate limit lifted for the run). Then:
 1. creates a forum with the style-innovation quiz in live mode, opens the icebreaker and the
    first question;
-2. spreads the N participants over client processes (asyncio python-socketio clients, WebSocket
-   transport): each joins, connects to /live, emits `join`, then `quiz_answer` at a uniform random
+2. spreads the N participants over client processes (the lean phones of benchmarks/_phones.py by
+   default, --client socketio for python-socketio's; --server-cpus/--client-cpus pin them): each joins, connects to /live, emits `join`, then `quiz_answer` at a uniform random
    moment of the window; one in five changes its mind once (a second `quiz_answer`, other choice);
 3. a projector client records the coalesced `quiz` counts messages; the final distribution is
    the first whose counts equal the last acknowledged choice of every participant;
@@ -35,16 +35,17 @@ from urllib.parse import urlparse
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live_votes import EMAIL, PASSWORD, PeakRss, percentile, raise_open_file_limit, start_server  # noqa: E402
+from live_votes import (EMAIL, PASSWORD, PeakRss, add_load_options, bucket_percentile, cpu_list,  # noqa: E402
+                        open_phone, percentile, pin, prioritise, raise_open_file_limit, server_ack_buckets,
+                        start_server)
 
 CHOICES = 4
 
 
-async def _worker_main(url, code, event_id, count, seed, seconds, conn) -> None:
+async def _worker_main(url, code, event_id, count, seed, seconds, conn, client_kind) -> None:
     import logging
 
     import aiohttp
-    import socketio
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     rng = random.Random(seed)
@@ -65,10 +66,7 @@ async def _worker_main(url, code, event_id, count, seed, seconds, conn) -> None:
 
     async def connect_one(p):
         async with gate:
-            client = socketio.AsyncClient(reconnection=False, request_timeout=30)
-            p["client"] = client
-            await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": p["token"]},
-                                 wait_timeout=30)
+            client = p["client"] = await open_phone(client_kind, url, p["token"])
             ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
             if not ack.get("ok"):
                 raise RuntimeError(f"join refused: {ack}")
@@ -101,10 +99,14 @@ async def _worker_main(url, code, event_id, count, seed, seconds, conn) -> None:
     await asyncio.gather(*(p["client"].disconnect() for p in people), return_exceptions=True)
 
 
-def worker(url, code, event_id, count, seed, seconds, conn) -> None:
+def worker(url, code, event_id, count, seed, seconds, conn, client_kind="lean", client_nice=0, cpus=None) -> None:
     raise_open_file_limit()
+    if client_nice:
+        os.nice(client_nice)
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     try:
-        asyncio.run(_worker_main(url, code, event_id, count, seed, seconds, conn))
+        asyncio.run(_worker_main(url, code, event_id, count, seed, seconds, conn, client_kind))
     except Exception as exc:  # noqa: BLE001
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -163,12 +165,15 @@ def create_quiz_forum(url: str) -> dict:
     return {"id": event["id"], "code": event["join_code"], "projector_token": "v_" + token, "headers": headers}
 
 
-def run(participants: int, seconds: float, processes: int) -> dict:
+def run(participants: int, seconds: float, processes: int, client_kind: str = "lean", nice: int = 0,
+        client_nice: int = 0, server_cpus: list[int] | None = None, client_cpus: list[int] | None = None) -> dict:
     raise_open_file_limit()
+    prioritise(nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-quiz-bench-"))
     server = None
     try:
         server, url, _env = start_server(workdir, None, participants)
+        pin([server], server_cpus)
         forum = create_quiz_forum(url)
         rss = PeakRss(server.pid)
         context = mp.get_context("spawn")
@@ -178,7 +183,8 @@ def run(participants: int, seconds: float, processes: int) -> dict:
         for i, share in enumerate(shares):
             parent, child = context.Pipe()
             proc = context.Process(target=worker, daemon=True,
-                                   args=(url, forum["code"], forum["id"], share, 2000 + i, seconds, child))
+                                   args=(url, forum["code"], forum["id"], share, 2000 + i, seconds, child,
+                                         client_kind, client_nice, client_cpus))
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -201,6 +207,8 @@ def run(participants: int, seconds: float, processes: int) -> dict:
                       json={"action": "open"}, timeout=10).raise_for_status()
         print(f"{connected} participants connected in {setup_seconds:.1f} s; answering for {seconds:g} s",
               file=sys.stderr, flush=True)
+        acks_before = server_ack_buckets(url, label='event="quiz_answer"')
+        gcs_before = server_ack_buckets(url, "barcamp_gc_pause_seconds", 'generation="2"')
         start_at = time.time() + 1.0
         for pipe in pipes:
             pipe.send(start_at)
@@ -221,6 +229,10 @@ def run(participants: int, seconds: float, processes: int) -> dict:
             time.sleep(0.02)
         projector.done.set()
         peak = rss.stop()
+        server_acks = {bound: count - acks_before.get(bound, 0)
+                       for bound, count in server_ack_buckets(url, label='event="quiz_answer"').items()}
+        full_gcs = {bound: count - gcs_before.get(bound, 0) for bound, count in
+                    server_ack_buckets(url, "barcamp_gc_pause_seconds", 'generation="2"').items()}
         for pipe in pipes:
             pipe.send("stop")
 
@@ -249,6 +261,10 @@ def run(participants: int, seconds: float, processes: int) -> dict:
             "ack_p95_ms": round(percentile(latencies, 95), 1),
             "ack_p99_ms": round(percentile(latencies, 99), 1),
             "ack_max_ms": round(max(latencies), 1) if latencies else None,
+            "server_ack_p50_bucket_ms": bucket_percentile(server_acks, 50),
+            "server_ack_p99_bucket_ms": bucket_percentile(server_acks, 99),
+            "full_gcs_answering": full_gcs.get(float("inf"), 0),
+            "client": client_kind,
             "last_answer_to_distribution_ms": round((final_at - last_ack) * 1000, 1) if final_at else None,
             "counts_messages": len(projector.counts),
             "server_rss_peak_mb": round(peak / 2**20, 1),
@@ -281,16 +297,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="answering window")
     parser.add_argument("--processes", type=int, default=3, help="client processes (2-4)")
     parser.add_argument("--json", action="store_true")
+    add_load_options(parser)
     args = parser.parse_args()
-    f = run(args.participants, args.seconds, max(1, args.processes))
-    print(f"barcamp quiz benchmark — sqlite, {f['client_processes']} client processes, {f['seconds']:g} s window, "
-          f"{os.cpu_count()} CPUs")
+    f = run(args.participants, args.seconds, max(1, args.processes), args.client, args.nice, args.client_nice,
+            cpu_list(args.server_cpus), cpu_list(args.client_cpus))
+    print(f"barcamp quiz benchmark — sqlite, {f['client_processes']} {args.client} client processes, "
+          f"{f['seconds']:g} s window, {os.cpu_count()} CPUs"
+          + (f", server on CPUs {args.server_cpus}, clients on CPUs {args.client_cpus}" if args.server_cpus else ""))
     print(f"  participants (connected)                   {f['participants']} ({f['connected']})")
     print(f"  answers sent / acknowledged                {f['answers_sent']} / {f['answers_acknowledged']}")
     print(f"  participants acknowledged / rows stored    {f['participants_acknowledged']} / {f['rows_in_database']}")
     print(f"  lost / duplicated                          {f['lost']} / {f['duplicated']}")
     print(f"  ack latency p50 / p95 / p99 / max (ms)     {f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']}"
           f" / {f['ack_max_ms']}")
+    print(f"  in the server: ack p50 / p99 bucket (ms)   <= {f['server_ack_p50_bucket_ms']} / "
+          f"<= {f['server_ack_p99_bucket_ms']}")
+    print(f"  full garbage collections while answering   {f['full_gcs_answering']}")
     print(f"  last answer -> projector distribution (ms) {f['last_answer_to_distribution_ms']}")
     print(f"  counts messages received by the projector  {f['counts_messages']}")
     print(f"  server RSS peak (MB)                       {f['server_rss_peak_mb']}")

@@ -17,6 +17,11 @@ acknowledgements. Two costs dominate such a fan-out, and neither is the network:
    frame without blocking; otherwise (a slow phone, a frame already on its way) the packet takes
    the usual queue, so messages stay in order and a slow phone never holds up a broadcast.
 
+   The writer greenlet stays for the queued packets; it used to end a connection that had
+   nothing queued for PING_INTERVAL + PING_TIMEOUT (its idea of a dead client), which direct
+   sends would make every quiet connection: `_poll` keeps it waiting, and a dead client is still
+   dropped by Engine.IO's ping-timeout check.
+
 Receiving, pings and closing stay simple-websocket's and python-engineio's.
 """
 from __future__ import annotations
@@ -25,6 +30,7 @@ import struct
 import threading
 
 import simple_websocket
+from engineio import exceptions as eio_exceptions
 from engineio import socket as eio_socket
 from simple_websocket.ws import ConnectionClosed
 
@@ -117,6 +123,19 @@ def _direct_send(self: eio_socket.Socket, pkt) -> None:
         self.queue.put(pkt)
 
 
+_original_poll = eio_socket.Socket.poll
+
+
+def _poll(self: eio_socket.Socket):
+    """Engine.IO `Socket.poll`: on an open WebSocket, an empty queue is no sign of a dead client."""
+    while True:
+        try:
+            return _original_poll(self)
+        except eio_exceptions.QueueEmpty:
+            if self.closed or self.__dict__.get("_barcamp_ws") is None:
+                raise
+
+
 _original_websocket_handler = eio_socket.Socket._websocket_handler
 
 
@@ -138,4 +157,5 @@ def install(async_mode: str) -> None:
 
         _lock_factory = Semaphore
         eio_socket.Socket.send = _direct_send
+        eio_socket.Socket.poll = _poll
         eio_socket.Socket._websocket_handler = _websocket_handler

@@ -290,6 +290,18 @@ class StalledPhone:
         prefix = f'42{NS},["{name}",'
         return [self.json.loads(t[len(f"42{NS},"):])[1] for t in self.texts if t.startswith(prefix)]
 
+    def dropped_by_server(self):
+        """Read on until the server ends the connection (True) or 30 s pass (a socket timeout)."""
+        from wsproto.events import CloseConnection
+
+        while True:
+            data = self.sock.recv(65536)
+            if not data:
+                return True
+            self.ws.receive_data(data)
+            if any(isinstance(event, CloseConnection) for event in self._events()):
+                return True
+
     def close(self):
         self.sock.close()
 
@@ -321,3 +333,27 @@ def test_a_phone_that_stops_reading_holds_up_no_one_and_gets_everything_in_order
     assert all(ack["ok"] and len(ack["state"]["proposals"]) == 40 for _, ack in acks)
     versions = [tally["version"] for tally in stalled.events("tally")]
     assert versions == sorted(set(versions))
+
+
+def test_a_quiet_phone_stays_connected_and_a_silent_one_is_dropped(tmp_path):
+    # a 1 s heartbeat: a phone with nothing to send or receive for several heartbeats stays, one
+    # that stops answering the server's pings is dropped
+    quick = start_server(tmp_path, {"BARCAMP_PING_INTERVAL": "1", "BARCAMP_PING_TIMEOUT": "1"})
+    phones = []
+    try:
+        forum = Forum(quick, topics=1)
+        quiet = LiveClient(quick, forum.join()["token"])
+        phones.append(quiet)
+        assert quiet.call("join", {"event_id": forum.id})["ok"] is True
+        silent = StalledPhone(quick, forum.join()["token"])
+        phones.append(silent)
+
+        time.sleep(4)
+
+        assert quiet.call("vote", {"proposal_id": forum.topics[0], "value": 1})["ok"] is True
+        assert quiet.sio.connected
+        assert silent.dropped_by_server()
+    finally:
+        for phone in phones:
+            phone.close()
+        quick.stop()
