@@ -166,7 +166,8 @@ def create_quiz_forum(url: str) -> dict:
 
 
 def run(participants: int, seconds: float, processes: int, client_kind: str = "lean", nice: int = 0,
-        client_nice: int = 0, server_cpus: list[int] | None = None, client_cpus: list[int] | None = None) -> dict:
+        client_nice: int = 0, server_cpus: list[int] | None = None, client_cpus: list[int] | None = None,
+        settle: float = 5.0) -> dict:
     raise_open_file_limit()
     prioritise(nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-quiz-bench-"))
@@ -209,7 +210,7 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
               file=sys.stderr, flush=True)
         acks_before = server_ack_buckets(url, label='event="quiz_answer"')
         gcs_before = server_ack_buckets(url, "barcamp_gc_pause_seconds", 'generation="2"')
-        start_at = time.time() + 1.0
+        start_at = time.time() + max(1.0, settle)
         for pipe in pipes:
             pipe.send(start_at)
         answers = []
@@ -300,7 +301,7 @@ def main() -> None:
     add_load_options(parser)
     args = parser.parse_args()
     f = run(args.participants, args.seconds, max(1, args.processes), args.client, args.nice, args.client_nice,
-            cpu_list(args.server_cpus), cpu_list(args.client_cpus))
+            cpu_list(args.server_cpus), cpu_list(args.client_cpus), args.settle)
     print(f"barcamp quiz benchmark — sqlite, {f['client_processes']} {args.client} client processes, "
           f"{f['seconds']:g} s window, {os.cpu_count()} CPUs"
           + (f", server on CPUs {args.server_cpus}, clients on CPUs {args.client_cpus}" if args.server_cpus else ""))
@@ -312,7 +313,7 @@ def main() -> None:
           f" / {f['ack_max_ms']}")
     print(f"  in the server: ack p50 / p99 bucket (ms)   <= {f['server_ack_p50_bucket_ms']} / "
           f"<= {f['server_ack_p99_bucket_ms']}")
-    print(f"  full garbage collections while answering   {f['full_gcs_answering']}")
+    print(f"  full GCs, last join to the end             {f['full_gcs_answering']}")
     print(f"  last answer -> projector distribution (ms) {f['last_answer_to_distribution_ms']}")
     print(f"  counts messages received by the projector  {f['counts_messages']}")
     print(f"  server RSS peak (MB)                       {f['server_rss_peak_mb']}")
