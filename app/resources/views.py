@@ -16,7 +16,7 @@ from app.participants.services import participant_from_token
 from app.proposals.services import get_proposal, visible_proposals
 from app.resources import bp
 from app.resources.forms import AttachForm, DeleteForm, ForumResourceForm, ForumTermForm
-from app.resources.glossary import mark_terms
+from app.resources.glossary import mark_terms, matcher_data
 from app.resources.schemas import (AttachedOut, ForumResourceIn, ForumTermIn, GlossaryOut, ResourceIdsIn,
                                    ResourceList, ResourceOut, SectionsOut, TermOut)
 from app.resources.services import (
@@ -296,9 +296,8 @@ def organiser_page(event_id: int):
 
 
 # -- the glossary filter, for every template ------------------------------------------------------
-@bp.app_template_filter("glossary")
-def glossary_filter(text, event_id: int | None = None) -> Markup:
-    """Escape user text, then explain the glossary terms in it (see app/resources/glossary.py)."""
+def _page_glossary(event_id: int | None) -> tuple[list[dict], str]:
+    """The terms and glossary URL of this page: the forum of its <event_id> URL argument, or the library's."""
     if event_id is None and request:
         event_id = (request.view_args or {}).get("event_id")
     cache = g.setdefault("_glossary_terms", {})
@@ -306,7 +305,19 @@ def glossary_filter(text, event_id: int | None = None) -> Markup:
     if key not in cache:
         cache[key] = glossary_terms(event_id, locale())
     url = url_for("resources.forum_glossary", event_id=event_id) if event_id else url_for("resources.glossary_page")
-    return mark_terms(text, cache[key], url)
+    return cache[key], url
+
+
+@bp.app_template_filter("glossary")
+def glossary_filter(text, event_id: int | None = None) -> Markup:
+    """Escape user text, then explain the glossary terms in it (see app/resources/glossary.py)."""
+    return mark_terms(text, *_page_glossary(event_id))
+
+
+@bp.app_template_global("glossary_data")
+def glossary_data(event_id: int | None = None) -> dict:
+    """The same terms for static/js/resources.js, which marks text that arrives live (_glossary_data.html)."""
+    return matcher_data(*_page_glossary(event_id))
 
 
 @bp.app_template_global("resources_for_display")

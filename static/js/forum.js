@@ -30,12 +30,12 @@
   var banner = document.querySelector("[data-phase-banner]");
 
   // -- topics --------------------------------------------------------------------------------
-  // The server marks glossary terms in titles and descriptions (app/resources/glossary.py, data-text
-  // holds the plain text): keep that markup while the text is unchanged.
+  // Glossary terms are marked in titles and descriptions (data-text holds the plain text): keep that
+  // markup while the text is unchanged, mark a new text as the server does (static/js/resources.js).
   function setText(node, text) {
     if (node.getAttribute("data-text") === text) return;
-    node.removeAttribute("data-text");
-    node.textContent = text;
+    node.setAttribute("data-text", text);
+    if (window.barcampGlossary) window.barcampGlossary.fill(node, text); else node.textContent = text;
   }
 
   function fillTopic(item, p) {

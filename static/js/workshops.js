@@ -92,10 +92,10 @@
     var slot = function (name) { return li.querySelector('[data-slot="' + name + '"]'); };
     slot("number").textContent = card.number ? "#" + card.number : "";
     slot("number").hidden = !card.number;
-    // glossary terms marked by the server (app/resources/glossary.py) stay while the text is unchanged
+    // glossary terms stay marked while the text is unchanged; a new text is marked as the server does
     if (slot("text").getAttribute("data-text") !== card.text) {
-      slot("text").removeAttribute("data-text");
-      slot("text").textContent = card.text;
+      slot("text").setAttribute("data-text", card.text);
+      if (window.barcampGlossary) window.barcampGlossary.fill(slot("text"), card.text); else slot("text").textContent = card.text;
     }
     slot("gain").textContent = card.gain || "";
     slot("gain-row").hidden = !card.gain;

@@ -1,6 +1,9 @@
 """Search, glossary, forum additions and attachments, over the API and the pages."""
 from __future__ import annotations
 
+import json
+import re
+
 from app.extensions import db
 from app.resources.services import resources_for_workshop
 
@@ -96,6 +99,21 @@ def test_glossary_terms_in_topics_are_explained_on_tap(client, make_event, make_
     assert f'href="/e/{event["id"]}/ressources"' in page  # the phone page links to the library
     glossary = client.get(glossary_url).get_data(as_text=True)
     assert 'id="term-hackathon"' in glossary
+
+
+def test_the_forum_page_ships_its_terms_for_live_topics(client, make_event, make_participant):
+    event = make_event()
+    client.post(f"/api/v1/events/{event['id']}/glossary", headers=event["organiser"]["headers"],
+                json={"term": "Gommette", "definition": "Un point de vote </script><b>autocollant</b>."})
+    participant = make_participant(event, "Alice")
+    with client.session_transaction() as session:
+        session["participants"] = {str(event["id"]): participant["token"]}
+    page = client.get(f"/e/{event['id']}").get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="glossary-data">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(block)  # data, not a script: the CSP allows it and nothing runs
+    assert data["url"] == f"/e/{event['id']}/glossaire"
+    assert data["terms"][-1]["definition"] == "Un point de vote </script><b>autocollant</b>."  # \u003c in the page
+    assert ["gommette", len(data["terms"]) - 1] in data["phrases"] and len(data["terms"]) == 15
 
 
 def test_forum_pages_need_the_forum(client, make_event):
