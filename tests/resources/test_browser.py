@@ -108,7 +108,7 @@ def test_a_topic_proposed_live_shows_its_terms_as_after_a_reload_and_stays_inert
     # the payloads are text: no element, no dialog
     assert phone.locator(f"#proposal-{xss} [data-slot=title]").evaluate(SHOWN) == xss_title
     assert phone.locator(f"#proposal-{xss} [data-slot=description]").evaluate(SHOWN) == xss_description
-    assert phone.locator("img[src=x], #proposal-{0} script".format(xss)).count() == 0
+    assert phone.locator(f"img[src=x], #proposal-{xss} script").count() == 0
 
     # Assert: after a reload the server's markup is the live one, node for node
     phone.reload()
@@ -168,7 +168,7 @@ EDGE_TEXTS = [
 ]
 
 
-def test_the_browser_marks_text_exactly_as_the_server(live_server, browser, app):
+def test_the_browser_marks_text_exactly_as_the_server(live_server, browser):
     from app.resources.glossary import mark_terms
     from app.resources.services import glossary_terms
 
@@ -180,8 +180,7 @@ def test_the_browser_marks_text_exactly_as_the_server(live_server, browser, app)
     workshop = api("POST", f"/events/{event['id']}/workshops", {"title": "Règles"})
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{event['projector_url']}/workshops/{workshop['id']}")
-    with app.app_context():
-        terms = glossary_terms(None, "fr")
+    terms = glossary_terms(None, "fr")  # the library's: content files, no database (the server has its own)
     server = [str(mark_terms(text, terms, "/glossaire")) for text in EDGE_TEXTS]
 
     # Act: the page's script marks each text; the server's markup is parsed beside it (test code only)

@@ -8,7 +8,8 @@ import pytest
 from app.resources.glossary import mark_terms, matcher_data
 
 TERMS = [
-    {"slug": "commun", "term": "Commun", "definition": "Une ressource partagée.", "match": ["communs", "biens communs"]},
+    {"slug": "commun", "term": "Commun", "definition": "Une ressource partagée.",
+     "match": ["communs", "biens communs"]},
     {"slug": "maitrise-d-usage", "term": "Maîtrise d'usage", "definition": "L'expertise <des usagers>.",
      "match": ["maîtrise d'usage"]},
     {"slug": "forum-7", "term": "Communs", "definition": "Doublon du forum.", "match": ["Communs"]},
@@ -17,7 +18,8 @@ TERMS = [
 
 def marked(text: str) -> list[tuple[str, str]]:
     """(slug, text as the user wrote it) of each marked term."""
-    return re.findall(r'href="/g#term-([^"]+)" data-glossary-for="gdef-\d+">([^<]*)</a>', str(mark_terms(text, TERMS, "/g")))
+    html = str(mark_terms(text, TERMS, "/g"))
+    return re.findall(r'href="/g#term-([^"]+)" data-glossary-for="gdef-\d+">([^<]*)</a>', html)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
