@@ -9,7 +9,7 @@ and broadcast after commit (app/workshops/actions.py). One module per concern, i
 - `dots`: dots on proposal cards.
 
 This package re-exports them, so `from app.workshops import services` then `services.add_card(…)`
-(and `from app.workshops.services import board_state`, used by app/realtime.py) keep working.
+(and `from app.workshops.services import board_state`, used by app/realtime/workshop_boards.py) keep working.
 """
 from app.workshops.services.boards import (board_me, board_state, card_dot_totals, card_out, facilitator_out,
                                            my_dots, single_card_out, visible_cards, visible_only, workshop_topics,

@@ -1,0 +1,279 @@
+"""A forum's messages: versioned broadcasts after commit, and tallies and quiz counts coalesced.
+
+Every message to a forum's room carries `version`, a per-forum counter that grows by one per
+message. A client that sees a gap (or reconnects) asks for the full state again. Tallies are
+not sent per vote: a vote marks its forum dirty, and a background task sends at most one tally
+per forum every TALLY_INTERVAL seconds, and only when the ranking changed. In one process,
+tallies and quiz answer counts are streams of their own (`"stream": "tally"|"quiz"`, their own
+counters): screens hear each one, phones at most one per PHONE_TALLY_INTERVAL, the latest.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from flask import Flask, current_app
+
+from app.extensions import db, socketio
+from app.ops import metrics
+from app.realtime.fanout import emit_paced, run_every
+from app.realtime.rooms import NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter
+from app.realtime.versions import MemoryVersions, RedisVersions
+
+
+class LiveHub:
+    """Versioned broadcasts to a forum's room and the coalescing tally loop."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.interval = float(app.config["TALLY_INTERVAL"])
+        #: phones hear at most one tally per PHONE_TALLY_INTERVAL: the fan-out to thousands of
+        #: phones, not the vote, is what costs a server (docs/performance.md)
+        self.phone_interval = float(app.config.get("PHONE_TALLY_INTERVAL", 0.5))
+        self._phones_due: dict[tuple[str, int], dict] = {}
+        self._phones_sent_at: dict[tuple[str, int], float] = {}
+        url = app.config.get("REDIS_URL")
+        self.versions = RedisVersions(url) if url else MemoryVersions()
+        #: several workers share Redis: versions, publication and coalescing go through it
+        self.shared = isinstance(self.versions, RedisVersions)
+        self._dirty: set[int] = set()
+        self._last_ranking: dict[int, Any] = {}
+        #: forums whose quiz answer counts changed since the last coalesced `quiz` message
+        self._quiz_dirty: set[int] = set()
+        self._last_quiz: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self._task = None
+        self._stopped = False
+
+    # -- messages -------------------------------------------------------------------------
+    def emit(self, event_id: int, name: str, payload: dict) -> int:
+        if self.shared:
+            version = self.versions.publish(event_id, name, payload)
+        else:
+            version = self.versions.next(event_id)
+            socketio.emit(name, {"event_id": event_id, "version": version, **payload}, to=event_room(event_id),
+                          namespace=NAMESPACE)
+        metrics.broadcast_sent(name)
+        return version
+
+    def _start_loop(self) -> None:
+        """Start the coalescing loop once (call with self._lock held)."""
+        if self._task is None and not self._stopped:
+            self._task = socketio.start_background_task(self._loop)
+
+    def _flush_shared(self, kind: str, body_of, target=None, stream: bool = False) -> int:
+        """Several workers: the lease holder reads the forums marked in Redis and publishes their bodies.
+
+        `body_of(event)` gives a forum's message body (None: nothing to send). With `target`, the
+        marks are other ids (workshops): `body_of(id)` and `target(id)` -> publish() keywords.
+        A `stream` (tallies, quiz counts) goes to the forum's screens now, with the stream's own
+        counter, and to its phones at their pace (flush_phone_streams), as in one process.
+        """
+        with self._lock:
+            (self._dirty if kind == "tally" else self._quiz_dirty).clear()
+        if not self.versions.lead():
+            return 0
+        dirty = self.versions.marked(kind)
+        if not dirty:
+            return 0
+        from app.events.models import Event
+
+        sent = 0
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    if target is None:
+                        event = db.session.get(Event, event_id)
+                        body = body_of(event) if event is not None else None
+                        where = {}
+                    else:
+                        body, where = body_of(event_id), target(event_id)
+                    if body is not None and stream:
+                        body = {"stream": kind, **body}
+                        where = {"counter": stream_counter(kind, event_id), "room": audience_room(event_id, SCREENS)}
+                    if body is not None:
+                        version = self.versions.publish(event_id, kind, body, coalesce=kind, leased=True, **where)
+                        if version == -1:  # the lease lapsed meanwhile: the next holder sends it
+                            break
+                        if stream and version:
+                            with self._lock:
+                                self._phones_due[(kind, event_id)] = {"event_id": event_id, **body}
+                    self.versions.clear(kind, event_id, dirty[event_id])
+                    db.session.rollback()  # the next forum (and the next round) read fresh data
+                    if body is not None and version:
+                        metrics.broadcast_sent(kind)
+                        sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
+    # -- tallies --------------------------------------------------------------------------
+    def mark_tally(self, event_id: int) -> None:
+        if self.shared:
+            self.versions.mark("tally", event_id)
+        with self._lock:
+            self._dirty.add(event_id)
+            self._start_loop()
+
+    def flush_tallies(self) -> int:
+        """Send a tally for each forum whose ranking changed since the last one; return how many."""
+        if self.shared:
+            from app.voting.services import compute_results
+
+            return self._flush_shared("tally", compute_results, stream=True)
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+        sent = 0
+        if not dirty:
+            return 0
+        from app.events.models import Event
+        from app.voting.services import compute_results
+
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    event = db.session.get(Event, event_id)
+                    if event is None:
+                        continue
+                    results = compute_results(event)
+                    if self._last_ranking.get(event_id) == results:
+                        continue
+                    self._last_ranking[event_id] = results
+                    self._send_stream("tally", event_id, results)
+                    sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
+    # -- quiz answer counts (coalesced like tallies) ----------------------------------------
+    def mark_quiz(self, event_id: int) -> None:
+        if self.shared:
+            self.versions.mark("quiz", event_id)
+        with self._lock:
+            self._quiz_dirty.add(event_id)
+            self._start_loop()
+
+    def flush_quiz(self) -> int:
+        """Send the answer counts of each forum whose counts changed since the last message."""
+        if self.shared:
+            from app.quiz.services import live_counts
+
+            return self._flush_shared("quiz", live_counts, stream=True)
+        with self._lock:
+            dirty, self._quiz_dirty = self._quiz_dirty, set()
+        if not dirty:
+            return 0
+        from app.events.models import Event
+        from app.quiz.services import live_counts
+
+        sent = 0
+        with self.app.app_context():
+            try:
+                for event_id in sorted(dirty):
+                    event = db.session.get(Event, event_id)
+                    body = live_counts(event) if event is not None else None
+                    if body is None or self._last_quiz.get(event_id) == body:
+                        continue
+                    self._last_quiz[event_id] = body
+                    self._send_stream("quiz", event_id, body)
+                    sent += 1
+            finally:
+                db.session.remove()
+        return sent
+
+    def _send_stream(self, kind: str, event_id: int, body: dict) -> None:
+        """Send a snapshot to the forum's screens now, and to its phones when their interval allows."""
+        version = self.versions.next(stream_counter(kind, event_id))
+        message = {"event_id": event_id, "version": version, "stream": kind, **body}
+        socketio.emit(kind, message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
+        with self._lock:
+            self._phones_due[(kind, event_id)] = message
+        self.flush_phone_streams()
+
+    def flush_phone_streams(self, force: bool = False) -> int:
+        """Send phones the latest snapshot of each stream whose phones have waited long enough."""
+        now = time.monotonic()
+        due = []
+        with self._lock:
+            for key, message in list(self._phones_due.items()):
+                if force or now - self._phones_sent_at.get(key, 0.0) >= self.phone_interval:
+                    due.append((key[0], message))
+                    del self._phones_due[key]
+                    self._phones_sent_at[key] = now
+        for kind, message in due:
+            event_id = message["event_id"]
+            if self.shared:  # the lease holder's latest snapshot, with the stream's next version
+                body = {k: v for k, v in message.items() if k not in ("event_id", "version")}
+                self.versions.publish(event_id, kind, body, leased=True, counter=stream_counter(kind, event_id),
+                                      room=audience_room(event_id, PHONES))
+                continue
+            emit_paced(kind, message, audience_room(event_id, PHONES))
+        return len(due)
+
+    def _loop(self) -> None:
+        def tallies() -> None:
+            self.flush_tallies()
+            self.flush_phone_streams()
+
+        run_every(self.interval, lambda: self._stopped, (tallies, "tally"), (self.flush_quiz, "quiz"))
+
+    def stop(self) -> None:
+        self._stopped = True
+
+    def forget_quiz(self, event_id: int) -> None:
+        """The next quiz counts message of the forum goes out even if the counts are unchanged."""
+        self._last_quiz.pop(event_id, None)
+        if self.shared:
+            self.versions.forget("quiz", event_id)
+
+
+def hub() -> LiveHub:
+    return current_app.extensions["barcamp_live"]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["barcamp_live"] = LiveHub(app)
+
+
+# -- what handlers call after they commit ---------------------------------------------------
+def proposal_changed(proposal_payload: dict) -> None:
+    """Tell the forum a topic was added, edited, withdrawn or hidden (clients upsert or drop it)."""
+    live = hub()
+    live.emit(proposal_payload["event_id"], "proposal", {"proposal": proposal_payload})
+    live.mark_tally(proposal_payload["event_id"])
+
+
+def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:
+    live = hub()
+    live.emit(event_id, "phase", {"phase": phase, "next_phases": next_phases})
+    live.mark_tally(event_id)
+    if not live.shared:  # several workers: the lease holder sends it within TALLY_INTERVAL
+        live.flush_tallies()
+        live.flush_phone_streams(force=True)
+
+
+def quiz_answered(event_id: int) -> None:
+    """An answer was committed: the forum's counts go out with the next coalesced `quiz` message."""
+    hub().mark_quiz(event_id)
+
+
+def quiz_changed(event_id: int, state: dict) -> None:
+    """A question opened or closed, or the results are shown: every screen hears it at once."""
+    live = hub()
+    live.forget_quiz(event_id)  # the next counts message goes out even if unchanged
+    live.emit(event_id, "quiz", {"kind": "state", "state": state})
+
+
+def tally_changed(event_id: int) -> None:
+    hub().mark_tally(event_id)
+
+
+def current_version(event_id: int) -> int:
+    return hub().versions.current(event_id)
+
+
+def current_stream_versions(event_id: int) -> dict[str, int]:
+    """The current version of each stream of a forum (`streams` of the join snapshot)."""
+    versions = hub().versions
+    return {kind: versions.current(stream_counter(kind, event_id)) for kind in STREAMS}
