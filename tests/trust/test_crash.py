@@ -24,14 +24,15 @@ def crash_votes():
     return module
 
 
-@pytest.mark.timeout(900)  # three restarts of `barcamp run` on a shared CI machine
+@pytest.mark.timeout(900)  # two restarts of `barcamp run` on a shared CI machine
 @pytest.mark.skipif(bool(PG_URL), reason="the crash test checks the SQLite file (PRAGMA integrity_check)")
 def test_kill_9_during_a_burst_loses_and_doubles_nothing():
     bench = crash_votes()
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
     logging.getLogger("socketio.client").setLevel(logging.CRITICAL)
 
-    rows = asyncio.run(bench.run(participants=30, rounds=3, kill=True, synchronous="FULL", seed=2017,
+    # the burst the issue asks for: 200 participants (benchmarks/crash_votes.py runs 50 such rounds)
+    rows = asyncio.run(bench.run(participants=200, rounds=2, kill=True, synchronous="FULL", seed=2017,
                                  report=lambda line: None, cli_recount=False))  # CLI: test_recount.py
 
     assert [bench.format_row(r) for r in rows if not r["ok"]] == []
@@ -39,5 +40,5 @@ def test_kill_9_during_a_burst_loses_and_doubles_nothing():
     assert total["lost_votes"] == total["lost_answers"] == total["lost_cards"] == 0
     assert total["doubled"] == total["missing_after"] == 0
     assert total["integrity_failures"] == 0
-    assert total["killed_mid_burst"] == 3  # every kill landed while acks were in flight
+    assert total["killed_mid_burst"] == 2  # every kill landed while acks were in flight
     assert total["acked_votes"] + total["acked_answers"] < total["votes"] + total["answers"]
