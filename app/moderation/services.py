@@ -150,12 +150,13 @@ def review_card(event: Event, card_id: int, decision: str):
 
 
 def reported_cards(event_id: int) -> list[dict]:
-    """Workshop cards with open reports, most reported first."""
-    from app.workshops.models import Card
+    """Workshop cards with open reports, most reported first (a deleted workshop's cards need no review)."""
+    from app.workshops.models import Card, Workshop
 
     rows = db.session.execute(
         select(Card, func.count(Report.id)).join(Report, Report.card_id == Card.id)
-        .where(Report.event_id == event_id, Report.status == ReportStatus.OPEN)
+        .join(Workshop, Workshop.id == Card.workshop_id)
+        .where(Report.event_id == event_id, Report.status == ReportStatus.OPEN, Workshop.deleted_at.is_(None))
         .group_by(Card.id).order_by(func.count(Report.id).desc(), Card.id)
     ).all()
     out = []

@@ -149,6 +149,20 @@ def test_card_hidden_after_threshold_then_restored(app, client, make_event, make
     assert fresh_db("SELECT DISTINCT status FROM reports WHERE card_id = :c", c=card) == [("RESTORED",)]
 
 
+def test_reports_of_a_deleted_workshops_cards_leave_the_review_queue(client, make_event, make_participant):
+    event, workshop, _author, card = card_board(client, make_event, make_participant)
+    reporter = make_participant(event)
+    assert client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={"reason": "hors sujet"},
+                       headers=reporter["headers"]).status_code == 201
+    queue = f"/api/v1/events/{event['id']}/reports"
+    assert [c["card_id"] for c in client.get(queue, headers=event["organiser"]["headers"]).get_json()["cards"]] == [card]
+
+    deleted = client.delete(f"/api/v1/workshops/{workshop}", headers=event["organiser"]["headers"])
+
+    assert deleted.status_code == 204
+    assert client.get(queue, headers=event["organiser"]["headers"]).get_json()["cards"] == []
+
+
 def test_card_report_rules(client, make_event, make_participant, fresh_db):
     event, workshop, author, card = card_board(client, make_event, make_participant)
     me = make_participant(event)
