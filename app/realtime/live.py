@@ -118,33 +118,11 @@ class LiveHub:
 
     def flush_tallies(self) -> int:
         """Send a tally for each forum whose ranking changed since the last one; return how many."""
-        if self.shared:
-            from app.voting.services import compute_results
-
-            return self._flush_shared("tally", compute_results, stream=True)
-        with self._lock:
-            dirty, self._dirty = self._dirty, set()
-        sent = 0
-        if not dirty:
-            return 0
-        from app.events.models import Event
         from app.voting.services import compute_results
 
-        with self.app.app_context():
-            try:
-                for event_id in sorted(dirty):
-                    event = db.session.get(Event, event_id)
-                    if event is None:
-                        continue
-                    results = compute_results(event)
-                    if self._last_ranking.get(event_id) == results:
-                        continue
-                    self._last_ranking[event_id] = results
-                    self._send_stream("tally", event_id, results)
-                    sent += 1
-            finally:
-                db.session.remove()
-        return sent
+        if self.shared:
+            return self._flush_shared("tally", compute_results, stream=True)
+        return self._flush_local("tally", "_dirty", self._last_ranking, compute_results)
 
     # -- quiz answer counts (coalesced like tallies) ----------------------------------------
     def mark_quiz(self, event_id: int) -> None:
@@ -156,27 +134,31 @@ class LiveHub:
 
     def flush_quiz(self) -> int:
         """Send the answer counts of each forum whose counts changed since the last message."""
-        if self.shared:
-            from app.quiz.services import live_counts
+        from app.quiz.services import live_counts
 
+        if self.shared:
             return self._flush_shared("quiz", live_counts, stream=True)
+        return self._flush_local("quiz", "_quiz_dirty", self._last_quiz, live_counts)
+
+    def _flush_local(self, kind: str, dirty_attr: str, last: dict, snapshot) -> int:
+        """One process: send `kind` for each forum marked in `dirty_attr` whose `snapshot(event)` changed."""
         with self._lock:
-            dirty, self._quiz_dirty = self._quiz_dirty, set()
+            dirty = getattr(self, dirty_attr)
+            setattr(self, dirty_attr, set())
         if not dirty:
             return 0
         from app.events.models import Event
-        from app.quiz.services import live_counts
 
         sent = 0
         with self.app.app_context():
             try:
                 for event_id in sorted(dirty):
                     event = db.session.get(Event, event_id)
-                    body = live_counts(event) if event is not None else None
-                    if body is None or self._last_quiz.get(event_id) == body:
+                    body = snapshot(event) if event is not None else None
+                    if body is None or last.get(event_id) == body:
                         continue
-                    self._last_quiz[event_id] = body
-                    self._send_stream("quiz", event_id, body)
+                    last[event_id] = body
+                    self._send_stream(kind, event_id, body)
                     sent += 1
             finally:
                 db.session.remove()
