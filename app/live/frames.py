@@ -103,10 +103,8 @@ def _try_direct(socket: eio_socket.Socket, pkt) -> bool:
     data = _encode(pkt.encode())
     try:
         sent = raw.send(data)
-    except BlockingIOError:
+    except OSError:  # full (BlockingIOError) or broken: the queue's writer waits or closes the socket
         return False
-    except OSError:
-        return False  # the queue's writer meets the same error and closes the socket
     if sent < len(data):  # the rest must follow before any other frame: keep the line until then
         import gevent
 
