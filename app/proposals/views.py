@@ -10,7 +10,7 @@ from app import realtime
 from app.accounts.identity import Identity, api_auth, current_identity, event_for, session_participant_token
 from app.common.api import api_route
 from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden
+from app.common.errors import DomainError, Forbidden, NotFound
 from app.events.forms import HideForm
 from app.events.services import get_event, get_event_for_organiser
 from app.extensions import db, limiter
@@ -19,6 +19,7 @@ from app.proposals import bp
 from app.proposals.enums import ProposalStatus
 from app.proposals.forms import ProposalForm
 from app.proposals.models import Proposal
+from app.proposals.rules import may_edit
 from app.proposals.schemas import ProposalCreate, ProposalList, ProposalOut, ProposalPatch
 from app.proposals.services import (
     create_proposal,
@@ -190,8 +191,12 @@ def page_support(event_id: int, proposal_id: int):
 
 @bp.route("/e/<int:event_id>/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 def page_edit(event_id: int, proposal_id: int):
+    """Edit one's own visible topic; anyone else's, or a hidden/withdrawn one, is 404 like a missing one."""
     event, participant = _page_participant(event_id)
     proposal = get_proposal(event, proposal_id)
+    if not may_edit(participant, proposal):
+        # one answer for "not yours" and "not there": sequential ids must not reveal which topics exist
+        raise NotFound("proposal_not_found", _("Ce sujet n'existe pas dans ce forum."))
     form = ProposalForm(event, obj=None if request.method == "POST" else proposal)
     if request.method == "GET":
         form.tags.data = ", ".join(proposal.tags or [])
