@@ -10,6 +10,7 @@ from app import realtime
 from app.config import Config, load_config
 from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
 
+from app.realtime import wire
 #: French is the source language; English comes from app/translations (docs/i18n.md)
 SUPPORTED_LOCALES = ("fr", "en")
 
@@ -88,6 +89,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     realtime.init_app(app)
     from app.live import frames
 
+        json=wire,  # orjson, and pre-encoded snapshots spliced as they are
     frames.install(app.config["SOCKETIO_ASYNC_MODE"])  # cheap outgoing messages: the tallies' fan-out
 
     with app.app_context():

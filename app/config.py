@@ -38,6 +38,9 @@ class Config:
     TALLY_INTERVAL = 0.2
     #: seconds between two tallies sent to a forum's phones (screens get every one)
     PHONE_TALLY_INTERVAL = 0.5
+    #: seconds a forum's encoded join snapshot is reused at most (it is rebuilt sooner when the
+    #: forum's version changes): a change that sends no message reaches new snapshots within this
+    SNAPSHOT_MAX_AGE = 1.0
     #: SQLite `synchronous` in WAL mode: FULL fsyncs the WAL at every commit, so an acknowledged write
     #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)
     SQLITE_SYNCHRONOUS = "FULL"
@@ -52,6 +55,8 @@ class Config:
     PING_INTERVAL = 20.0
     PING_TIMEOUT = 20.0
     MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+    #: deepest JSON nesting accepted in a request body (refused with 400 invalid_json before parsing)
+    MAX_JSON_DEPTH = 32
     #: security (docs/security.md): failed join codes per address, failed logins per address and
     #: per account (successes do not count), socket events per connection (token bucket: rate per
     #: second, burst; a connection refused SOCKET_FLOOD_CUTOFF times is disconnected)

@@ -18,7 +18,7 @@ from app.participants.forms import CodeForm, JoinForm
 from app.participants.schemas import JoinRequest, JoinResponse
 from app.participants.services import display_name, join_event, participant_from_token
 from app.proposals.forms import ProposalForm
-from app.proposals.services import proposal_out, visible_proposals
+from app.proposals.services import proposals_out, visible_proposals
 from app.voting.services import compute_results, my_votes
 
 
@@ -90,7 +90,7 @@ def forum(event_id: int):
                                live_token=session_participant_token(event.id),
                                **phone_context(event, participant, requested))
     votes, remaining = my_votes(event, participant)
-    proposals = [proposal_out(p) for p in visible_proposals(event.id)]
+    proposals = proposals_out(visible_proposals(event.id))
     results = compute_results(event) if event.phase in (Phase.VOTING, Phase.CLOSED, Phase.WORKSHOPS) else None
     return render_template(
         "participants/forum.html",

@@ -13,7 +13,8 @@ from app.participants.models import Participant
 from app.participants.services import display_name
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Coproposer, Proposal
-from app.proposals.schemas import ProposalCreate, ProposalOut, ProposalPatch
+from app.proposals.presenters import proposal_out, proposals_out  # noqa: F401 (re-exported)
+from app.proposals.schemas import ProposalCreate, ProposalPatch
 
 
 def _check_theme(event: Event, theme_id: int | None) -> None:
@@ -123,30 +124,6 @@ def hidden_proposals(event_id: int) -> list[Proposal]:
             .order_by(Proposal.id)
         )
     )
-
-
-def proposal_out(proposal: Proposal) -> dict:
-    """The JSON shape of a topic, as the API and the live messages send it."""
-    from app.regroupement.services import merged_count  # regroupement sits above proposals
-
-    author = db.session.get(Participant, proposal.author_id) if proposal.author_id else None
-    people = coproposers(proposal)
-    return ProposalOut(
-        id=proposal.id,
-        event_id=proposal.event_id,
-        title=proposal.title,
-        description=proposal.description,
-        theme_id=proposal.theme_id,
-        theme=proposal.theme.name if proposal.theme else None,
-        tags=list(proposal.tags or []),
-        status=proposal.status,
-        author_id=proposal.author_id,
-        author_name=display_name(author),
-        coproposer_ids=[c.id for c in people],
-        coproposers=[display_name(c) for c in people],
-        merged_count=merged_count(proposal),
-        created_at=proposal.created_at,
-    ).model_dump(mode="json")
 
 
 def coproposers(proposal: Proposal) -> list[Participant]:

@@ -26,6 +26,7 @@ from app.proposals.services import (
     edit_proposal,
     get_proposal,
     proposal_out,
+    proposals_out,
     set_hidden,
     support_proposal,
     visible_proposals,
@@ -69,7 +70,7 @@ def api_list(event_id: int, identity: Identity):
         proposals = db.session.scalars(db.select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id))
     else:
         proposals = visible_proposals(event.id)
-    return jsonify({"proposals": [proposal_out(p) for p in proposals]})
+    return jsonify({"proposals": proposals_out(list(proposals))})
 
 
 @api_route(bp, "/events/<int:event_id>/proposals", "POST", summary="Propose a topic", body=ProposalCreate,

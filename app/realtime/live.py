@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from app.extensions import db, socketio
 from app.ops import metrics
+from app.realtime import wire
 from app.realtime.fanout import emit_paced, run_every
 from app.realtime.rooms import NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter
 from app.realtime.versions import MemoryVersions, RedisVersions
@@ -39,6 +40,9 @@ class LiveHub:
         self.shared = isinstance(self.versions, RedisVersions)
         self._dirty: set[int] = set()
         self._last_ranking: dict[int, Any] = {}
+        #: one process: the last tally each forum's screens were sent, (stream version, encoded body),
+        #: which the join snapshot carries so that the next tally message follows it exactly
+        self._latest_tally: dict[int, tuple[int, bytes]] = {}
         #: forums whose quiz answer counts changed since the last coalesced `quiz` message
         self._quiz_dirty: set[int] = set()
         self._last_quiz: dict[int, Any] = {}
@@ -99,6 +103,10 @@ class LiveHub:
                         if stream and version:
                             with self._lock:
                                 self._phones_due[(kind, event_id)] = {"event_id": event_id, **body}
+                            if kind == "tally" and version > 0:
+                                snapshot = {k: v for k, v in body.items() if k != "stream"}
+                                self.versions.store_latest(stream_counter(kind, event_id), version,
+                                                           wire.encode(snapshot))
                     self.versions.clear(kind, event_id, dirty[event_id])
                     db.session.rollback()  # the next forum (and the next round) read fresh data
                     if body is not None and version:
@@ -166,7 +174,10 @@ class LiveHub:
 
     def _send_stream(self, kind: str, event_id: int, body: dict) -> None:
         """Send a snapshot to the forum's screens now, and to its phones when their interval allows."""
-        version = self.versions.next(stream_counter(kind, event_id))
+        with self._lock:  # the version and the latest body change together (latest_tally reads both)
+            version = self.versions.next(stream_counter(kind, event_id))
+            if kind == "tally":
+                self._latest_tally[event_id] = (version, wire.encode(body))
         message = {"event_id": event_id, "version": version, "stream": kind, **body}
         socketio.emit(kind, message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
         with self._lock:
@@ -202,6 +213,33 @@ class LiveHub:
 
     def stop(self) -> None:
         self._stopped = True
+
+    def latest_tally(self, event: Any) -> tuple[int, bytes]:
+        """The forum's tally as last sent to its screens: (stream version, encoded body).
+
+        The join snapshot carries it, so a phone's next tally message is exactly the one after it.
+        Before the first tally of this process (or, with several workers, of the forum), the tally
+        is computed now and recorded under the stream's current version as if it had been sent: a
+        coalesced tally equal to it then sends nothing, one that differs follows it.
+        """
+        from app.voting.services import compute_results
+
+        counter = stream_counter("tally", event.id)
+        if self.shared:
+            latest = self.versions.latest(counter)
+            if latest is None:
+                latest = self.versions.seed_latest(counter, wire.encode(compute_results(event)))
+            return latest
+        latest = self._latest_tally.get(event.id)
+        if latest is None:
+            body = compute_results(event)
+            with self._lock:
+                latest = self._latest_tally.get(event.id)
+                if latest is None:
+                    latest = (self.versions.current(counter), wire.encode(body))
+                    self._latest_tally[event.id] = latest
+                    self._last_ranking[event.id] = body
+        return latest
 
     def forget_quiz(self, event_id: int) -> None:
         """The next quiz counts message of the forum goes out even if the counts are unchanged."""

@@ -85,6 +85,13 @@ class RedisVersions:
     return 1
     """
 
+    _STORE_LATEST = """
+    local current = redis.call('GET', KEYS[1])
+    if current and tonumber(string.match(current, '^(%d+):')) >= tonumber(ARGV[1]) then return 0 end
+    redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'EX', 86400)
+    return 1
+    """
+
     def __init__(self, url: str) -> None:
         import redis
 
@@ -95,6 +102,7 @@ class RedisVersions:
         self._publish = self._redis.register_script(self._PUBLISH)
         self._lead = self._redis.register_script(self._LEAD)
         self._clear = self._redis.register_script(self._CLEAR)
+        self._store_latest = self._redis.register_script(self._STORE_LATEST)
         self._token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         # a JSON string no payload can hold before ours: the version's place in the message
         self._placeholder = f"__v{uuid.uuid4().hex}__"
@@ -136,6 +144,27 @@ class RedisVersions:
         args = [self._origin, socketio.server.manager.channel, flask_json.dumps(message), digest,
                 self._token if leased else "", json.dumps(self._placeholder)]
         return int(self._publish(keys=keys, args=args))
+
+    def _latest_key(self, counter: str) -> str:
+        return f"barcamp:latest:{counter}"
+
+    def store_latest(self, counter: str, version: int, body: bytes) -> None:
+        """Record a stream's last published snapshot: `<version>:<JSON body>` (never an older one)."""
+        self._store_latest(keys=[self._latest_key(counter)], args=[version, body])
+
+    def seed_latest(self, counter: str, body: bytes) -> tuple[int, bytes]:
+        """Record `body` under the stream's current version unless a snapshot is recorded; return the recorded one."""
+        version = self.current(counter)
+        self._redis.set(self._latest_key(counter), b"%d:%s" % (version, body), nx=True, ex=86400)
+        return self.latest(counter) or (version, body)
+
+    def latest(self, counter: str) -> tuple[int, bytes] | None:
+        """A stream's last published snapshot, (version, encoded body), or None."""
+        value = self._redis.get(self._latest_key(counter))
+        if value is None:
+            return None
+        version, _, body = value.partition(b":")
+        return int(version), body
 
     def forget(self, kind: str, event_id: int) -> None:
         """The next coalesced `kind` message of the forum goes out even if its body is unchanged."""

@@ -8,6 +8,8 @@ merge) is stored in the Merge row. Callers run merge/undo in write_transaction()
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -267,6 +269,36 @@ def trail(proposal: Proposal) -> list[dict]:
 def merged_count(proposal: Proposal) -> int:
     """How many original proposals this topic regroups (0 when it regroups none)."""
     return len(trail(proposal))
+
+
+def merged_counts(event_id: int) -> dict[int, int]:
+    """`merged_count` of every topic of the forum that regroups others (absent: 0), in two queries."""
+    merges = db.session.execute(
+        select(Merge.id, Merge.result_id, Merge.created_result)
+        .where(Merge.event_id == event_id, Merge.undone_at.is_(None)).order_by(Merge.id)
+    ).all()
+    if not merges:
+        return {}
+    sources: dict[int, list[int]] = defaultdict(list)
+    for merge_id, proposal_id in db.session.execute(
+        select(MergeSource.merge_id, MergeSource.proposal_id)
+        .where(MergeSource.merge_id.in_([m.id for m in merges])).order_by(MergeSource.proposal_id)
+    ).all():
+        sources[merge_id].append(proposal_id)
+    by_result: dict[int, list] = defaultdict(list)
+    for merge in merges:
+        by_result[merge.result_id].append(merge)
+
+    def count(proposal_id: int) -> int:  # the same walk as trail(), on ids
+        held = by_result.get(proposal_id)
+        if not held:
+            return 0
+        total = 0 if any(m.created_result for m in held) else 1
+        for merge in held:
+            total += sum(count(source) or 1 for source in sources[merge.id])
+        return total
+
+    return {proposal_id: count(proposal_id) for proposal_id in by_result if proposal_id is not None}
 
 
 def _author(participant_id: int | None) -> str:

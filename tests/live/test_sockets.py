@@ -182,11 +182,34 @@ def test_sync_gives_the_state_after_missed_messages(client, socket_client, make_
     pid = make_proposal(event, title="Alpha")
     voter = make_participant(event)
     sc, before = joined(socket_client, voter["token"], event["id"])
+    inbox = Inbox(sc)
     client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": 2}, headers=voter["headers"])
+    wait_for(lambda: inbox.named("tally"))  # the coalesced tally went out (missed or not)
 
     ack = sc.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)
 
     assert ack["ok"] is True
     assert ack["state"]["me"]["votes"] == {str(pid): 2}
     assert ack["state"]["tally"]["ranking"][0]["score"] == 2
+    assert ack["state"]["streams"]["tally"] == inbox.named("tally")[-1]["version"]
     assert ack["state"]["version"] >= before["version"]
+
+
+def test_sync_before_the_tally_flush_is_followed_by_the_newer_tally(app, client, socket_client, make_event,
+                                                                     make_participant, make_proposal):
+    """A snapshot carries the tally last sent with its stream version; the vote's tally follows it."""
+    event = make_event(phase="voting")
+    pid = make_proposal(event, title="Alpha")
+    voter = make_participant(event)
+    sc, _ = joined(socket_client, voter["token"], event["id"])
+    inbox = Inbox(sc)
+    client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": 2}, headers=voter["headers"])
+
+    state = sc.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)["state"]
+    wait_for(lambda: [t for t in inbox.named("tally") if t["ranking"][0]["score"] == 2])
+    newer = [t for t in inbox.named("tally") if t["version"] > state["streams"]["tally"]]
+    shown = newer[-1] if newer else state["tally"]  # what live.js applies over the snapshot
+
+    assert state["me"]["votes"] == {str(pid): 2}  # one's own votes are always current
+    assert shown["ranking"][0]["score"] == 2
+    assert all(t["ranking"][0]["score"] == 2 for t in newer[-1:])
