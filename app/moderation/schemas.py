@@ -34,6 +34,7 @@ class ReportedCard(BaseModel):
     card_id: int
     workshop_id: int
     text: str
+    #: visible, hidden (moderation, pending review), deleted (by its author) or merged (into another card)
     status: str
     reports: int
     reasons: list[str]
@@ -41,7 +42,8 @@ class ReportedCard(BaseModel):
 
 class CardReportOut(BaseModel):
     card_id: int
-    #: visible, or hidden (pending review) once the forum's threshold is reached
+    #: visible, hidden (pending review) once the forum's threshold is reached, deleted (by its author: a
+    #: restore never brings it back) or merged
     status: str
 
 

@@ -93,10 +93,14 @@ def _card_of(event: Event, card_id: int):
 
 
 def _hide_card(card, hidden: bool) -> None:
-    """Hide a card pending review (it leaves the board like a removed one) or show it again."""
+    """Hide a card pending review (it leaves the board) or lift the hiding.
+
+    Only `hidden_at` moves: a card its author deleted (`deleted_at`) or the facilitator merged stays
+    off the board whatever moderation decides.
+    """
     from app.common.db import utcnow
 
-    card.deleted_at = utcnow() if hidden else None
+    card.hidden_at = utcnow() if hidden else None
     card.version += 1
 
 
@@ -131,10 +135,13 @@ def open_card_reports(card_id: int) -> int:
 
 
 def review_card(event: Event, card_id: int, decision: str):
-    """The organiser's decision on a reported card: `restore` puts it back on the board, `confirm` keeps it off."""
+    """The organiser's decision on a reported card: `restore` lifts the hiding, `confirm` keeps it off the board.
+
+    A card its author deleted, or one merged into another, stays where it is either way (the reports close).
+    """
     card = _card_of(event, card_id)
     if decision == "restore":
-        if card.deleted_at is not None and card.merged_into_id is None:
+        if card.hidden_at is not None:
             _hide_card(card, False)
         status = ReportStatus.RESTORED
     elif decision == "confirm":
@@ -164,7 +171,7 @@ def reported_cards(event_id: int) -> list[dict]:
         reasons = list(db.session.scalars(select(Report.reason).where(
             Report.card_id == card.id, Report.status == ReportStatus.OPEN, Report.reason != "")))
         out.append({"card_id": card.id, "workshop_id": card.workshop_id, "text": card.text,
-                    "status": "visible" if card.is_visible else "hidden", "reports": count, "reasons": reasons})
+                    "status": card.status, "reports": count, "reasons": reasons})
     return out
 
 

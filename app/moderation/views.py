@@ -78,7 +78,7 @@ def api_report_card(event_id: int, card_id: int, data: ReportIn, identity: Ident
     event = event_for(identity, event_id)
     with write_transaction():
         card, hidden_now = report_card(event, identity.participant, card_id, data.reason)
-        body = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+        body = {"card_id": card.id, "status": card.status}
     if hidden_now:
         _card_changed(card)
     return jsonify(body), 201
@@ -92,7 +92,7 @@ def api_review_card(event_id: int, card_id: int, data: ReviewIn, identity: Ident
     event = event_for(identity, event_id)
     with write_transaction():
         card = review_card(event, card_id, data.decision)
-        body = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+        body = {"card_id": card.id, "status": card.status}
     _card_changed(card)
     return jsonify(body)
 
@@ -104,12 +104,15 @@ def page_review_card(event_id: int, card_id: int):
     try:
         with write_transaction():
             card = review_card(event, card_id, request.form.get("decision", ""))
-            visible = card.is_visible
+            status = card.status
     except DomainError as error:
         flash(str(error.message), "error")
     else:
         _card_changed(card)
-        flash(_("Carte rétablie.") if visible else _("Masquage confirmé."))
+        if status in ("deleted", "merged"):
+            flash(_("Signalements classés : la carte n'est plus au tableau (supprimée par son auteur ou fusionnée)."))
+        else:
+            flash(_("Carte rétablie.") if status == "visible" else _("Masquage confirmé."))
     return redirect(url_for("events.dashboard", event_id=event.id) + "#reports-title")
 
 

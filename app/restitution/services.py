@@ -240,7 +240,8 @@ def _chapters(event: Event, settings: RestitutionSettings | None, include_names:
         topics[wid].append(title)
     cards = db.session.scalars(
         select(Card)
-        .where(Card.workshop_id.in_(order), Card.deleted_at.is_(None), Card.merged_into_id.is_(None))
+        .where(Card.workshop_id.in_(order), Card.deleted_at.is_(None), Card.hidden_at.is_(None),
+               Card.merged_into_id.is_(None))
         .order_by(Card.workshop_id, Card.position, Card.id)
     ).all()
     dots = dict(db.session.execute(

@@ -67,7 +67,7 @@ def report_card(workshop_id: int, caller: Caller, card_id: int, reason: str = ""
         services.require_reporter(workshop, caller, card_id)
         card, hidden_now = record_report(db.session.get(Event, workshop.event_id),
                                          db.session.get(Participant, caller.participant_id), card_id, reason)
-        out = {"card_id": card.id, "status": "visible" if card.is_visible else "hidden"}
+        out = {"card_id": card.id, "status": card.status}
     if hidden_now:
         realtime.board_changed(workshop_id)
     return out

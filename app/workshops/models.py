@@ -88,7 +88,9 @@ class WorkshopMember(db.Model):
 
 
 class Card(db.Model):
-    """A card on a workshop board. Never hard-deleted: removal sets `deleted_at`, merging sets `merged_into_id`."""
+    """A card on a workshop board. Never hard-deleted: its author's (or the facilitator's) removal sets
+    `deleted_at`, moderation sets `hidden_at`, merging sets `merged_into_id`: three independent states, so
+    restoring a hidden card never brings back one its author deleted."""
 
     __tablename__ = "cards"
     __table_args__ = (
@@ -123,8 +125,12 @@ class Card(db.Model):
     client_key: Mapped[str | None] = mapped_column(String(64))
     #: set when this card was merged into another one (its text was copied there; kept for the trail)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"), index=True)
-    #: soft delete: hidden from the board and the restitution, kept in the database
+    #: soft delete by its author or the facilitator (or the author's erasure): off the board and the
+    #: restitution for good, kept in the database
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: moderation: hidden pending review (reports past the threshold, or the organiser confirmed); the
+    #: organiser's "restore" clears it, and only it
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: when it was written
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: last change
@@ -132,8 +138,19 @@ class Card(db.Model):
 
     @property
     def is_visible(self) -> bool:
-        """Return True when the card shows on the board (neither removed nor merged away)."""
-        return self.deleted_at is None and self.merged_into_id is None
+        """Return True when the card shows on the board (neither deleted, hidden nor merged away)."""
+        return self.deleted_at is None and self.hidden_at is None and self.merged_into_id is None
+
+    @property
+    def status(self) -> str:
+        """`deleted` (by its author), `merged`, `hidden` (by moderation) or `visible`, in that precedence."""
+        if self.deleted_at is not None:
+            return "deleted"
+        if self.merged_into_id is not None:
+            return "merged"
+        if self.hidden_at is not None:
+            return "hidden"
+        return "visible"
 
     def __repr__(self) -> str:
         return f"<Card {self.id} w={self.workshop_id} {self.section} v{self.version}>"

@@ -131,7 +131,7 @@ def test_card_hidden_after_threshold_then_restored(app, client, make_event, make
                             headers=r["headers"]).get_json()["status"] for r in reporters]
 
     assert statuses == ["visible", "visible", "hidden"]
-    assert fresh_db("SELECT deleted_at IS NOT NULL FROM cards WHERE id = :c", c=card) == [(1,)]
+    assert fresh_db("SELECT deleted_at IS NULL, hidden_at IS NOT NULL FROM cards WHERE id = :c", c=card) == [(1, 1)]
     listed = client.get(f"/api/v1/events/{event['id']}/reports", headers=event["organiser"]["headers"]).get_json()
     assert listed["cards"] == [{"card_id": card, "workshop_id": workshop, "text": "Carte douteuse", "status": "hidden",
                                 "reports": 3, "reasons": ["injurieux"] * 3}]
@@ -145,7 +145,7 @@ def test_card_hidden_after_threshold_then_restored(app, client, make_event, make
                           headers=event["organiser"]["headers"])
 
     assert restored.get_json() == {"card_id": card, "status": "visible"}
-    assert fresh_db("SELECT deleted_at IS NULL FROM cards WHERE id = :c", c=card) == [(1,)]
+    assert fresh_db("SELECT hidden_at IS NULL FROM cards WHERE id = :c", c=card) == [(1,)]
     assert fresh_db("SELECT DISTINCT status FROM reports WHERE card_id = :c", c=card) == [("RESTORED",)]
 
 
@@ -178,3 +178,50 @@ def test_card_report_rules(client, make_event, make_participant, fresh_db):
     assert fresh_db("SELECT count(*) FROM reports WHERE card_id = :c", c=card) == [(1,)]
     assert error_of(own) == (409, "own_card")
     assert error_of(foreign)[0] == 403
+
+
+# -- hidden (moderation) and deleted (author) are two states ------------------------------------------------------
+def _hide_by_reports(client, event, card, make_participant):
+    for _ in range(3):
+        client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={"reason": "douteux"},
+                    headers=make_participant(event)["headers"])
+
+
+def _board_card_ids(client, workshop, headers) -> list[int]:
+    board = client.get(f"/api/v1/workshops/{workshop}", headers=headers).get_json()
+    return [c["id"] for s in board["sections"] for c in s["cards"]]
+
+
+def test_restoring_a_hidden_card_never_resurrects_one_its_author_deleted(client, make_event, make_participant,
+                                                                         fresh_db):
+    event, workshop, author, card = card_board(client, make_event, make_participant)
+    _hide_by_reports(client, event, card, make_participant)
+    assert client.delete(f"/api/v1/workshops/{workshop}/cards/{card}", headers=author["headers"]).status_code == 200
+
+    restored = client.put(f"/api/v1/events/{event['id']}/reports/cards/{card}", json={"decision": "restore"},
+                          headers=event["organiser"]["headers"])
+
+    assert restored.get_json() == {"card_id": card, "status": "deleted"}
+    assert _board_card_ids(client, workshop, author["headers"]) == []
+    assert fresh_db("SELECT deleted_at IS NOT NULL, hidden_at IS NULL FROM cards WHERE id = :c", c=card) == [(1, 1)]
+
+
+def test_review_queue_shows_a_card_its_author_deleted_as_deleted(client, make_event, make_participant):
+    event, workshop, author, card = card_board(client, make_event, make_participant)
+    client.post(f"/api/v1/events/{event['id']}/cards/{card}/reports", json={"reason": "hors sujet"},
+                headers=make_participant(event)["headers"])
+    client.delete(f"/api/v1/workshops/{workshop}/cards/{card}", headers=author["headers"])
+    _hide_by_reports(client, event, card, make_participant)
+
+    listed = client.get(f"/api/v1/events/{event['id']}/reports", headers=event["organiser"]["headers"]).get_json()
+
+    assert [(c["card_id"], c["status"]) for c in listed["cards"]] == [(card, "deleted")]
+
+
+def test_hiding_a_card_leaves_deleted_at_alone(client, make_event, make_participant, fresh_db):
+    event, workshop, author, card = card_board(client, make_event, make_participant)
+
+    _hide_by_reports(client, event, card, make_participant)
+
+    assert fresh_db("SELECT deleted_at IS NULL, hidden_at IS NOT NULL FROM cards WHERE id = :c", c=card) == [(1, 1)]
+    assert _board_card_ids(client, workshop, author["headers"]) == []

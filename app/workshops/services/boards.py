@@ -13,8 +13,8 @@ from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, Worksh
 from app.workshops.services.workshops import is_facilitator, is_member
 
 def visible_only():
-    """SQL conditions of a card on the board: neither removed (or hidden) nor merged away."""
-    return (Card.deleted_at.is_(None), Card.merged_into_id.is_(None))
+    """SQL conditions of a card on the board (Card.is_visible): neither deleted, hidden nor merged away."""
+    return (Card.deleted_at.is_(None), Card.hidden_at.is_(None), Card.merged_into_id.is_(None))
 
 
 def workshop_topics(workshop_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -79,7 +79,7 @@ def card_out(card: Card, dots: int = 0, merged_ids: list[int] | None = None) -> 
 
 
 def visible_cards(workshop_id: int) -> list[Card]:
-    """Cards on the board: neither removed nor merged away, by section order then position."""
+    """Cards on the board: neither deleted, hidden nor merged away, by section order then position."""
     cards = db.session.scalars(
         select(Card).where(Card.workshop_id == workshop_id, *visible_only()).order_by(Card.position, Card.id))
     order = {s: i for i, s in enumerate(CardSection)}

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.workshops.enums import CardSection
 from app.workshops.models import Card, Workshop
 from app.workshops.schemas import TEXT_MAX
-from app.workshops.services.boards import single_card_out
+from app.workshops.services.boards import single_card_out, visible_only
 from app.workshops.services.workshops import is_facilitator, join_workshop
 
 class CardConflict(Conflict):
@@ -160,8 +160,7 @@ def edit_card(workshop: Workshop, caller: Caller, card_id: int, version: int, ch
             continue
         values[field] = value
     result = db.session.execute(
-        update(Card).where(Card.id == card.id, Card.version == version, Card.deleted_at.is_(None),
-                           Card.merged_into_id.is_(None))
+        update(Card).where(Card.id == card.id, Card.version == version, *visible_only())
         .values(**values, version=Card.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     db.session.refresh(card)

@@ -41,11 +41,11 @@ def record_dots(workshop_id: int, participant_id: int, card_id: int, value: int)
         raise Conflict("wrong_phase", _("Action impossible pendant la phase « %(phase)s ».",
                                         phase=Phase(rules.phase).label))
     card = session.execute(
-        select(Card.section, Card.deleted_at, Card.merged_into_id)
+        select(Card.section, Card.deleted_at, Card.hidden_at, Card.merged_into_id)
         .where(Card.id == card_id, Card.workshop_id == workshop_id)).one_or_none()
     if card is None:
         raise NotFound("card_not_found", _("Cette carte n'existe pas dans cet atelier."))
-    if card.deleted_at is not None or card.merged_into_id is not None:
+    if card.deleted_at is not None or card.hidden_at is not None or card.merged_into_id is not None:
         raise Conflict("card_gone", _("Cette carte a été retirée ou fusionnée."))
     if card.section != CardSection.PROPOSITIONS:
         raise Conflict("not_a_proposal", _("Les gommettes vont sur les propositions (« Nous proposons de… »)."))
