@@ -14,6 +14,20 @@ raw text of chosen names). The server does the same work for it as for any clien
     phone = LeanPhone()
     await phone.connect("http://127.0.0.1:5000", "/live", {"token": token})
     ack = await phone.call("join", {"event_id": 1}, timeout=30)
+    ack = await phone.call("join", {"event_id": 1}, timeout=30, light=True)
+
+`light=True` is for the big acknowledgements (a `join` or `sync` carries the whole forum, 100 KB at
+150 topics): an ack that starts `[{"ok": true` resolves to {"ok": True, "bytes": n} without
+decoding it (a real phone decodes its own state on its own CPU; 1,000 phones in one client
+process decoding theirs would queue the later acks behind that work and count it as server
+time); any other ack is decoded. Light acks also carry `received_at`, the time.time() at which
+the frame that completed the ack was read from the socket (not when the awaiting coroutine ran).
+
+Binary packets (Socket.IO 5 BINARY_EVENT / BINARY_ACK, their attachments in WebSocket binary
+frames) are understood too: a binary ack resolves like a text one, a binary event is counted.
+`abort()` drops the connection without a goodbye, as a Wi-Fi blip does; `drain()` waits while
+the kernel's send buffer is full (a flooder writing as fast as the server reads); acks nobody
+waits for go to `on_unclaimed_ack(raw)` when it is set (the flooder counts them without futures).
 """
 from __future__ import annotations
 
@@ -22,6 +36,7 @@ import base64
 import json
 import os
 import struct
+import time
 from collections import Counter
 from urllib.parse import urlparse
 
@@ -37,7 +52,13 @@ class LeanPhone(asyncio.Protocol):
         self.upgraded = False
         self.namespace = "/"
         self.next_id = 0
-        self.pending: dict[int, asyncio.Future] = {}
+        self.pending: dict[int, tuple[asyncio.Future, bool]] = {}  # ack id -> (future, light)
+        #: called with the raw ack ("[...]" bytes) of an emit nobody awaits (see `emit`)
+        self.on_unclaimed_ack = None
+        #: a binary packet waiting for its attachments: (packet type, header bytes, count, frames)
+        self._binary: tuple[bytes, bytes, int, list[bytes]] | None = None
+        self._writable: asyncio.Event | None = None
+        self._now = 0.0
         self.events: Counter[str] = Counter()
         self.keep = keep
         self.last_event: dict[str, str] = {}
@@ -54,6 +75,8 @@ class LeanPhone(asyncio.Protocol):
         self.namespace = namespace
         self._handshake = loop.create_future()
         self._namespace_ready = loop.create_future()
+        self._writable = asyncio.Event()
+        self._writable.set()
         await asyncio.wait_for(loop.create_connection(lambda: self, parts.hostname, parts.port or 80), timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         self.transport.write((
@@ -64,21 +87,33 @@ class LeanPhone(asyncio.Protocol):
         self.send_text(f"40{namespace},{json.dumps(auth)}")
         await asyncio.wait_for(self._namespace_ready, timeout)
 
-    async def call(self, event: str, data, namespace: str | None = None, timeout: float = 30):
+    async def call(self, event: str, data, namespace: str | None = None, timeout: float = 30,
+                   light: bool = False):
         """Emit `event` with `data` and return the server's acknowledgement (its first argument).
 
-        `namespace` is accepted for python-socketio's signature; the phone has one namespace."""
+        `namespace` is accepted for python-socketio's signature; the phone has one namespace.
+        `light`: see the module's docstring (a dict with "ok", "bytes", "received_at")."""
         if self.closed:
-            raise ConnectionClosed("connection closed")
+            raise ConnectionClosed(self.close_reason or "connection closed")
         self.next_id += 1
         ack_id = self.next_id
         future = asyncio.get_running_loop().create_future()
-        self.pending[ack_id] = future
+        self.pending[ack_id] = (future, light)
         self.send_text(f"42{self.namespace},{ack_id}{json.dumps([event, data], separators=(',', ':'))}")
         try:
             return await asyncio.wait_for(future, timeout)
         finally:
             self.pending.pop(ack_id, None)
+
+    def emit(self, event: str, data) -> None:
+        """Emit `event` with an ack id and wait for nothing: the ack goes to `on_unclaimed_ack`."""
+        self.next_id += 1
+        self.send_text(f"42{self.namespace},{self.next_id}{json.dumps([event, data], separators=(',', ':'))}")
+
+    async def drain(self) -> None:
+        """Wait until the transport accepts more (asyncio paused writing: the kernel buffer is full)."""
+        if self._writable is not None and not self._writable.is_set():
+            await self._writable.wait()
 
     async def disconnect(self) -> None:
         self.close()
@@ -87,6 +122,13 @@ class LeanPhone(asyncio.Protocol):
         if self.transport is not None and not self.closed:
             self.send_text(f"41{self.namespace},")
             self.transport.close()
+        self.closed = True
+
+    def abort(self, reason: str = "dropped") -> None:
+        """Drop the connection at once, without a Socket.IO or WebSocket goodbye (a Wi-Fi blip)."""
+        self.close_reason = reason
+        if self.transport is not None:
+            self.transport.abort()  # connection_lost follows: pending acks fail with ConnectionClosed
         self.closed = True
 
     # -- wire ----------------------------------------------------------------------------------
@@ -109,11 +151,21 @@ class LeanPhone(asyncio.Protocol):
         self.closed = True
         self.close_reason = self.close_reason or (f"{type(exc).__name__}: {exc}" if exc else "closed by the server")
         error = ConnectionClosed(self.close_reason)
-        for future in (self._handshake, self._namespace_ready, *self.pending.values()):
+        futures = [future for future, _light in self.pending.values()]
+        for future in (self._handshake, self._namespace_ready, *futures):
             if future is not None and not future.done():
                 future.set_exception(error)
+        if self._writable is not None:
+            self._writable.set()  # a writer waiting in drain() sees `closed`
+
+    def pause_writing(self) -> None:
+        self._writable.clear()
+
+    def resume_writing(self) -> None:
+        self._writable.set()
 
     def data_received(self, data: bytes) -> None:
+        self._now = time.time()
         buffer = self.buffer
         buffer += data
         if not self.upgraded:
@@ -146,6 +198,8 @@ class LeanPhone(asyncio.Protocol):
             del buffer[:start + size]
             if opcode == 1:
                 self._packet(payload)
+            elif opcode == 2:
+                self._attachment(payload)
             elif opcode == 8:
                 code = struct.unpack_from("!H", payload)[0] if len(payload) >= 2 else None
                 self.close_reason = f"WebSocket close frame {code} {payload[2:].decode(errors='replace')}"
@@ -161,20 +215,20 @@ class LeanPhone(asyncio.Protocol):
             ns = self.namespace.encode()
             packet_type = body[:1]
             rest = body[1:]
+            attachments = 0
+            if packet_type in (b"5", b"6"):  # binary event / ack: <count>-<namespace>,...
+                dash = rest.find(b"-")
+                attachments = int(rest[:dash])
+                rest = rest[dash + 1:]
             if rest.startswith(ns):
                 rest = rest[len(ns) + 1:]  # the namespace and its comma
-            if packet_type == b"2":  # an event we did not ask for: count it by name, decode nothing
-                name_end = rest.find(b'"', 2)
-                name = rest[2:name_end].decode()
-                self.events[name] += 1
-                if name in self.keep:
-                    self.last_event[name] = rest.decode()
-            elif packet_type == b"3":  # an acknowledgement: <id>[args]
-                bracket = rest.find(b"[")
-                future = self.pending.get(int(rest[:bracket]))
-                if future is not None and not future.done():
-                    args = json.loads(rest[bracket:])
-                    future.set_result(args[0] if args else None)
+            if attachments:
+                self._binary = (packet_type, rest, attachments, [])
+                return
+            if packet_type in (b"2", b"5"):
+                self._event(rest)
+            elif packet_type in (b"3", b"6"):
+                self._ack(rest, 0)
             elif packet_type == b"0":
                 if not self._namespace_ready.done():
                     self._namespace_ready.set_result(None)
@@ -192,9 +246,60 @@ class LeanPhone(asyncio.Protocol):
             self.close_reason = "Engine.IO close packet"
             self.transport.close()
 
+    def _event(self, rest: bytes) -> None:
+        """An event we did not ask for: count it by name, decode nothing."""
+        name_end = rest.find(b'"', 2)
+        name = rest[2:name_end].decode()
+        self.events[name] += 1
+        if name in self.keep:
+            self.last_event[name] = rest.decode()
+
+    def _ack(self, rest: bytes, extra_bytes: int) -> None:
+        """An acknowledgement: <id>[args]."""
+        bracket = rest.find(b"[")
+        body = rest[bracket:]
+        entry = self.pending.get(int(rest[:bracket]))
+        if entry is None:
+            if self.on_unclaimed_ack is not None:
+                self.on_unclaimed_ack(body)
+            return
+        future, light = entry
+        if future.done():
+            return
+        if light:
+            future.set_result(light_ack(body, len(body) + extra_bytes, self._now))
+        else:
+            args = json.loads(body)
+            future.set_result(args[0] if args else None)
+
+    def _attachment(self, payload: bytes) -> None:
+        """A binary frame: the next attachment of the binary packet being received."""
+        if self._binary is None:
+            return
+        packet_type, rest, count, frames = self._binary
+        frames.append(payload)
+        if len(frames) < count:
+            return
+        self._binary = None
+        if packet_type == b"5":
+            self._event(rest)
+        else:  # attachments are not decoded: a light ack says ok and counts the bytes
+            self._ack(rest, sum(len(frame) for frame in frames))
+
     def _fail(self, error: Exception) -> None:
         for future in (self._handshake, self._namespace_ready):
             if future is not None and not future.done():
                 future.set_exception(error)
         if self.transport is not None:
             self.transport.close()
+
+
+def light_ack(body: bytes, size: int, received_at: float) -> dict:
+    """{"ok": True, "bytes", "received_at"} for an ack starting [{"ok": true; else the decoded ack + those keys."""
+    if body[:24].replace(b" ", b"").startswith(b'[{"ok":true'):
+        return {"ok": True, "bytes": size, "received_at": received_at}
+    args = json.loads(body)
+    first = args[0] if args else None
+    if not isinstance(first, dict):
+        first = {"ok": False, "error": {"code": "unexpected_ack", "message": repr(first)[:200]}}
+    return {**first, "bytes": size, "received_at": received_at}

@@ -1,9 +1,10 @@
 """Measure a live dot vote: N participants on one forum over Socket.IO, one `barcamp run` process.
 
-    python benchmarks/live_votes.py --participants 1000 [--seconds 10] [--processes 3]
-                                    [--database-url URL] [--json]
+    python benchmarks/live_votes.py --participants 1000 [--topics 60] [--seconds 10] [--processes 3]
+                                    [--no-join-storm] [--reconnect-storm 0.5] [--database-url URL] [--json]
     python benchmarks/live_votes.py --participants 1000 --workers 3 \
         --database-url postgresql+psycopg://… --redis-url redis://127.0.0.1:6379/5
+    benchmarks/matrix.sh            # phones {1000, 3000} x topics {12, 60, 150}: a markdown table
 
 With --workers N (and --redis-url), N `barcamp run` processes share the database and Redis (the
 Socket.IO message queue): participant i talks to worker i mod N, the projector to the last worker,
@@ -16,22 +17,37 @@ What it does, all on 127.0.0.1:
    empties first: use a throw-away database), creates an organiser (password on stdin) and starts
    `barcamp run` on a free port with BARCAMP_JOIN_RATE_LIMIT raised, so that N phones joining
    from one address are not refused (the default, 600 per minute, stays for real venues);
-2. gets an organiser token (POST /api/v1/auth/token), creates a forum with 12 topics in dots mode
-   (3 dots, at most 2 per topic) and opens the vote;
+2. gets an organiser token (POST /api/v1/auth/token), creates a forum in dots mode (3 dots, at
+   most 2 per topic) with --topics topics (default 60; a 55-character title and a 280-character
+   description each, proposed by as many participants, every third one with a co-proposer:
+   benchmarks/_forum.py) and opens the vote;
 3. spreads the N participants over several client processes (each an asyncio loop): each joins
-   with the code (POST /api/v1/join), connects to /live with its token (WebSocket transport only),
-   emits `join`, then spends its 3 dots in 2 or 3 `vote` calls placed uniformly at random in the
-   voting window, each awaiting its acknowledgement;
-4. a projector client (token v_<projector token>) listens for `tally` messages; the final tally
+   with the code (POST /api/v1/join) and connects to /live with its token (WebSocket only);
+4. the join storm (default): once every phone of every process is connected, all emit `join` at
+   the same instant, as after a Wi-Fi blip; each join is timed from its emit to its ack. The
+   server's CPU seconds over the storm are divided by the joins. --no-join-storm: each phone
+   joins as soon as it is connected, 32 at a time per process (the former, staggered joins);
+5. after --settle seconds, each phone spends its 3 dots in 2 or 3 `vote` calls placed uniformly
+   at random in the voting window, each awaiting its acknowledgement;
+6. the reconnect storm (--reconnect-storm FRACTION, default 0.5; 0 disables): in the middle of the
+   window that fraction of the phones drop their WebSocket at one instant (no goodbye), reconnect
+   at once and join again (full state), then go on voting; a vote whose ack was lost with the
+   connection, or that fell due while the phone was offline, is sent once it has joined again (a
+   vote is an absolute value: sending it twice is harmless), so "lost" and "duplicated" stay exact;
+7. a projector client (token v_<projector token>) listens for `tally` messages; the final tally
    is the first whose dots add up to every acknowledged dot;
-5. prints acknowledged votes, ballots stored in the database, lost and duplicated votes, ack
-   latency percentiles, the delay from the last acknowledgement to the final tally, and the peak
-   resident memory of the server process (sampled every 100 ms).
+8. prints join ack p50/p95/p99/max (timeouts counted as +infinity, never dropped) and the time
+   from the first join to the last ack, the reconnect joins apart, vote ack latency, the delay
+   from the last acknowledgement to the final tally, each beside the server's own figure from
+   its /metrics histograms (barcamp_ack_latency_seconds by event; "not exported" when the server
+   does not time that event), acknowledged votes, ballots stored in the database, lost and
+   duplicated votes, the server's CPU per join and its peak resident memory (every 100 ms).
 
 Every wait is bounded; the server is stopped at the end whatever happens.
 
 The simulated phones are, by default, the lean client of benchmarks/_phones.py (it decodes only
-its own acknowledgements; --client socketio for python-socketio's). On the 2-core machine, pin the
+its own small acknowledgements, not the others' broadcasts nor its own big join state; --client
+socketio for python-socketio's, without the reconnect storm). On the 2-core machine, pin the
 server and the phones to separate cores (--server-cpus 0 --client-cpus 1) so that the load
 generator's queueing is not counted as the server's. BENCH_DUMP=file.json writes every vote
 (sent at, latency) and every tally the projector heard, to look at when the slow ones happened.
@@ -60,7 +76,11 @@ import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-TOPICS = 12
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _forum import (Phone, add_topics, connect_and_join, http_join_all, latency_summary,  # noqa: E402
+                    reconnect_records, reconnect_storm, reconnect_summary)
+
+TOPICS = 60
 DOTS = 3
 MAX_PER_TOPIC = 2
 PASSWORD = "mot-de-passe-banc-essai"
@@ -117,83 +137,72 @@ async def open_phone(client_kind: str, url: str, token: str):
     return client
 
 
-async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind) -> None:
-    import aiohttp
-
-    rng = random.Random(seed)
+async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind,
+                       join_storm: bool = True, join_timeout: float = 30) -> None:
     # engine.io clients log "packet queue is empty" as an error when they hang up: not a failure
     import logging
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
-    participants: list[dict] = []
+    rng = random.Random(seed)
+    loop = asyncio.get_running_loop()
     urls = [urls] if isinstance(urls, str) else urls
-    url = urls[0]
 
     # 1. join with the code (bounded concurrency, like people scanning the QR code)
-    timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout) as http:
-        gate = asyncio.Semaphore(16)
+    infos = await http_join_all(urls[0], code, count, urls, seed)
 
-        async def join_one(i: int):
-            async with gate:
-                async with http.post(f"{url}/api/v1/join", json={"code": code}) as r:
-                    body = await r.json()
-                    if r.status != 201:
-                        raise RuntimeError(f"join refused: {r.status} {body}")
-                    participants.append({"token": body["token"], "id": body["participant_id"],
-                                         "url": urls[(seed + i) % len(urls)]})
+    # 2. connect over WebSocket; enter the forum's room all at once (join storm) or one by one
+    phones = [Phone(info, event_id, client_kind, join_timeout) for info in infos]
 
-        await asyncio.gather(*(join_one(i) for i in range(count)))
+    async def storm_at() -> float:
+        conn.send(("connected", len(phones)))
+        return await loop.run_in_executor(None, conn.recv)  # the same instant for every process
 
-    # 2. connect over WebSocket and enter the forum's room
-    gate = asyncio.Semaphore(32)
-
-    async def connect_one(p: dict):
-        async with gate:
-            client = p["client"] = await open_phone(client_kind, p["url"], p["token"])
-            ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
-            if not ack.get("ok"):
-                raise RuntimeError(f"join refused: {ack}")
-
-    await asyncio.gather(*(connect_one(p) for p in participants))
-    conn.send(("ready", len(participants)))
-    start_at = conn.recv()  # wall-clock start of the voting window, the same for every process
+    joins = await connect_and_join(phones, storm_at() if join_storm else None)
+    conn.send(("joined", joins))
+    # the wall-clock start of the voting window and the reconnect storm, the same for every process
+    plan = await loop.run_in_executor(None, conn.recv)
+    start_at = plan["start_at"]
+    storm = None
+    if plan["reconnect_fraction"] > 0:
+        storm = asyncio.ensure_future(reconnect_storm(phones, plan["reconnect_fraction"], plan["reconnect_at"],
+                                                      random.Random(seed + 7)))
 
     # 3. vote: each participant's votes at uniform random moments of the window, one after the other
-    results: list[tuple] = []  # (participant_id, proposal_id, value, ok, sent_at, latency, ack_at, error)
+    # (participant_id, proposal_id, value, ok, sent_at, latency, ack_at, error, attempts, tapped_at, waited)
+    results: list[tuple] = []
 
-    async def vote_one(p: dict):
+    async def vote_one(phone: Phone):
         plan = plan_votes(rng, proposal_ids)
         moments = sorted(rng.uniform(0, seconds) for _ in plan)
         for (proposal_id, value), moment in zip(plan, moments):
             delay = start_at + moment - time.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            sent = time.time()
-            try:
-                ack = await p["client"].call("vote", {"proposal_id": proposal_id, "value": value},
-                                             namespace="/live", timeout=60)
-                error = None if ack.get("ok") else json.dumps(ack.get("error"))
-            except Exception as exc:  # noqa: BLE001 - a timeout counts as an unacknowledged vote
-                error = f"{type(exc).__name__}: {exc}"
-            done = time.time()
-            results.append((p["id"], proposal_id, value, error is None, sent, done - sent, done, error))
+            r = await phone.send("vote", {"proposal_id": proposal_id, "value": value}, timeout=60)
+            ok = r["error"] is None
+            latency = r["latency"] if ok else time.time() - r["sent"]
+            results.append((phone.id, proposal_id, value, ok, r["sent"], latency, r["sent"] + latency,
+                            None if ok else r["error"], r["attempts"], r["tapped"], r["waited"]))
 
-    await asyncio.gather(*(vote_one(p) for p in participants))
-    conn.send(("votes", results))
-    conn.recv()  # the main process has its final tally: hang up
-    await asyncio.gather(*(p["client"].disconnect() for p in participants), return_exceptions=True)
+    await asyncio.gather(*(vote_one(p) for p in phones))
+    if storm is not None:
+        await asyncio.wait_for(storm, 120)
+    conn.send(("votes", {"votes": results, "reconnects": reconnect_records(phones)}))
+    await loop.run_in_executor(None, conn.recv)  # the main process has its final tally: hang up
+    await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
 
 
 def worker(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_nice: int = 0,
-           client_kind: str = "lean", cpus: list[int] | None = None) -> None:
+           client_kind: str = "lean", cpus: list[int] | None = None, join_storm: bool = True,
+           join_timeout: float = 30) -> None:
     raise_open_file_limit()
     if client_nice:
         os.nice(client_nice)  # the simulated phones yield to the server, as real phones are other devices
     if cpus:
         os.sched_setaffinity(0, cpus)
     try:
-        asyncio.run(_worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind))
+        asyncio.run(_worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind,
+                                 join_storm, join_timeout))
     except Exception as exc:  # noqa: BLE001 - report it to the main process instead of hanging it
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -276,7 +285,10 @@ def start_server(workdir: Path, database_url: str | None, participants: int,
         "BARCAMP_SECRET_KEY": "benchmark-secret",
         "BARCAMP_PUBLIC_URL": url,
         # every simulated phone joins from 127.0.0.1: lift the per-address join limit for the run
-        "BARCAMP_JOIN_RATE_LIMIT": f"{max(600, participants * 2)} per minute",
+        # (the phones, the topics' authors, the flooders)
+        "BARCAMP_JOIN_RATE_LIMIT": f"{max(600, participants * 2 + 1000)} per minute",
+        # the quiz's forum gets its topics from the organiser, more than 20 in a minute
+        "BARCAMP_PROPOSAL_RATE_LIMIT": "10000 per minute",
     }
     env.pop("BARCAMP_REDIS_URL", None)
     if redis_url:
@@ -333,7 +345,7 @@ def _empty_database(database_url: str) -> None:
     engine.dispose()
 
 
-def create_forum(url: str) -> dict:
+def create_forum(url: str, topics: int = TOPICS) -> dict:
     api = url + "/api/v1"
     r = requests.post(api + "/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
     r.raise_for_status()
@@ -346,12 +358,7 @@ def create_forum(url: str) -> dict:
     event = r.json()
     requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "proposals"},
                  timeout=10).raise_for_status()
-    proposal_ids = []
-    for n in range(1, TOPICS + 1):
-        r = requests.post(f"{api}/events/{event['id']}/proposals", headers=headers, timeout=10,
-                          json={"title": f"Sujet numéro {n} : mobilité, numérique et territoires"})
-        r.raise_for_status()
-        proposal_ids.append(r.json()["id"])
+    proposal_ids = add_topics(url, event["id"], headers, event["join_code"], topics)
     requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "voting"},
                  timeout=10).raise_for_status()
     projector_token = [part for part in urlparse(event["projector_url"]).path.split("/") if part][-1]
@@ -380,6 +387,23 @@ def server_ack_buckets(url: str, metric: str = "barcamp_ack_latency_seconds", la
             bound = line.split('le="', 1)[1].split('"', 1)[0]
             buckets[float(bound)] = buckets.get(float(bound), 0) + int(float(line.rsplit(" ", 1)[1]))
     return buckets
+
+
+def histograms(urls: list[str], labels: tuple[str, ...] = ('event="vote"', 'event="join"'),
+               metric: str = "barcamp_ack_latency_seconds") -> dict[str, dict[float, int]]:
+    """The buckets of each label, summed over the workers."""
+    summed: dict[str, dict[float, int]] = {}
+    for label in labels:
+        total: dict[float, int] = {}
+        for u in urls:
+            for bound, count in server_ack_buckets(u, metric, label).items():
+                total[bound] = total.get(bound, 0) + count
+        summed[label] = total
+    return summed
+
+
+def histogram_delta(after: dict[float, int], before: dict[float, int]) -> dict[float, int]:
+    return {bound: count - before.get(bound, 0) for bound, count in after.items()}
 
 
 def bucket_percentile(buckets: dict[float, int], p: float) -> float | None:
@@ -425,8 +449,11 @@ def pin(processes, cpus: list[int] | None) -> None:
 def run(participants: int, seconds: float, processes: int, database_url: str | None, nice: int = 0,
         quiet_wait: float = 0, workers: int = 1, redis_url: str | None = None, client_nice: int = 0,
         client_kind: str = "lean", server_cpus: list[int] | None = None,
-        client_cpus: list[int] | None = None, settle: float = 5.0) -> dict:
+        client_cpus: list[int] | None = None, settle: float = 5.0, topics: int = TOPICS,
+        join_storm: bool = True, reconnect_fraction: float = 0.5, join_timeout: float = 30) -> dict:
     raise_open_file_limit()
+    if client_kind != "lean":
+        reconnect_fraction = 0.0  # python-socketio's client cannot drop a connection without a goodbye
     busy_before = wait_for_quiet(quiet_wait) if quiet_wait else psutil.cpu_percent(interval=1)
     prioritise(nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-bench-"))
@@ -441,7 +468,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             urls.append(f"http://127.0.0.1:{port}")
         pin([server, *more], server_cpus)
         print(f"server pid {server.pid} at {url} (attach py-spy to profile it)", file=sys.stderr, flush=True)
-        forum = create_forum(url)
+        forum = create_forum(url, topics)
         rss = PeakRss(server.pid)
         more_rss = [PeakRss(proc.pid) for proc in more]
 
@@ -454,7 +481,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             parent, child = context.Pipe()
             proc = context.Process(target=worker, daemon=True, args=(
                 urls if len(urls) > 1 else url, forum["code"], forum["id"], forum["proposal_ids"], share, 1000 + i,
-                seconds, child, client_nice, client_kind, client_cpus))
+                seconds, child, client_nice, client_kind, client_cpus, join_storm, join_timeout))
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -467,13 +494,44 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
                 raise RuntimeError("client process failed: " + value)
             return kind, value
 
-        connected = sum(receive(pipe, 300)[1] for pipe in pipes)
-        setup_seconds = time.monotonic() - setup_started
+        server_processes = [psutil.Process(proc.pid) for proc in [server, *more]]
+
+        def server_cpu_seconds() -> float:
+            return sum(sum(proc.cpu_times()[:2]) for proc in server_processes)
 
         projector = Projector(urls[-1], forum["projector_token"], forum["id"])
-        projector.thread.start()
-        if not projector.ready.wait(30) or projector.error:
-            raise RuntimeError(f"projector did not connect: {projector.error}")
+        storm_cpu = storm_wall = None
+        if join_storm:
+            connected = sum(receive(pipe, 300)[1] for pipe in pipes)
+            setup_seconds = time.monotonic() - setup_started
+            projector.thread.start()  # the projector is up before the storm: the storm is the phones'
+            if not projector.ready.wait(30) or projector.error:
+                raise RuntimeError(f"projector did not connect: {projector.error}")
+            join_hist_before = histograms(urls)['event="join"']
+            print(f"{connected} participants connected in {setup_seconds:.1f} s; join storm", file=sys.stderr,
+                  flush=True)
+            storm_at = time.time() + 1.0
+            for pipe in pipes:
+                pipe.send(storm_at)
+            time.sleep(max(0.0, storm_at - time.time()))
+            cpu_storm_before, wall_storm_before = server_cpu_seconds(), time.monotonic()
+            joins = []
+            for pipe in pipes:
+                joins.extend(receive(pipe, join_timeout + 120)[1])
+            storm_cpu = server_cpu_seconds() - cpu_storm_before
+            storm_wall = time.monotonic() - wall_storm_before
+            join_hist = histogram_delta(histograms(urls)['event="join"'], join_hist_before)
+        else:
+            join_hist_before = histograms(urls)['event="join"']
+            joins = []
+            for pipe in pipes:
+                joins.extend(receive(pipe, 300 + join_timeout)[1])
+            connected = len(joins)
+            setup_seconds = time.monotonic() - setup_started
+            join_hist = histogram_delta(histograms(urls)['event="join"'], join_hist_before)
+            projector.thread.start()
+            if not projector.ready.wait(30) or projector.error:
+                raise RuntimeError(f"projector did not connect: {projector.error}")
 
         server_process = psutil.Process(server.pid)
         rss_connected = server_process.memory_info().rss
@@ -481,20 +539,24 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         more_rss_connected = [proc.memory_info().rss for proc in more_processes]
         more_cpu_before = [sum(proc.cpu_times()[:2]) for proc in more_processes]
         redis_before = redis_command_counts(redis_url)
-        server_acks_before = [server_ack_buckets(u) for u in urls]
+        hist_before = histograms(urls)
         gc_before = [server_ack_buckets(u, "barcamp_gc_pause_seconds", 'generation="2"') for u in urls]
         load_before = os.getloadavg()[0]
         cpu_before, wall_before = sum(server_process.cpu_times()[:2]), time.monotonic()
         client_processes = [psutil.Process(proc.pid) for proc in children]
         clients_cpu_before = sum(sum(c.cpu_times()[:2]) for c in client_processes)
         start_at = time.time() + max(1.0, settle)
-        print(f"{connected} participants connected in {setup_seconds:.1f} s; voting for {seconds:g} s",
+        print(f"{connected} participants joined in {setup_seconds:.1f} s; voting for {seconds:g} s"
+              + (f", {reconnect_fraction:.0%} of them reconnecting at {seconds / 2:g} s" if reconnect_fraction else ""),
               file=sys.stderr, flush=True)
         for pipe in pipes:
-            pipe.send(start_at)
-        votes = []
+            pipe.send({"start_at": start_at, "reconnect_at": start_at + seconds / 2,
+                       "reconnect_fraction": reconnect_fraction})
+        votes, reconnects = [], []
         for pipe in pipes:
-            votes.extend(receive(pipe, seconds + 120)[1])
+            reported = receive(pipe, seconds + 600)[1]
+            votes.extend(reported["votes"])
+            reconnects.extend(reported["reconnects"])
 
         voting_wall = time.monotonic() - wall_before
         server_cpu = (sum(server_process.cpu_times()[:2]) - cpu_before) / voting_wall
@@ -515,10 +577,10 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         peak_rss = rss.stop()
         more_peak_rss = [sampler.stop() for sampler in more_rss]
         redis_after = redis_command_counts(redis_url)
-        server_acks = {}
-        for before, u in zip(server_acks_before, urls):
-            for bound, count in server_ack_buckets(u).items():
-                server_acks[bound] = server_acks.get(bound, 0) + count - before.get(bound, 0)
+        hist_after = histograms(urls)
+        server_acks = histogram_delta(hist_after['event="vote"'], hist_before['event="vote"'])
+        # joins during the window: the reconnect storm's (and any lost connection's)
+        server_rejoins = histogram_delta(hist_after['event="join"'], hist_before['event="join"'])
         full_gcs = {}
         for before, u in zip(gc_before, urls):
             for bound, count in server_ack_buckets(u, "barcamp_gc_pause_seconds", 'generation="2"').items():
@@ -542,7 +604,13 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         api_results = requests.get(f"{url}/api/v1/events/{forum['id']}/results", headers=forum["headers"],
                                    timeout=30).json()
         latencies = [v[5] * 1000 for v in acked]
-        errors = sorted({v[7] for v in votes if not v[3]})[:5]
+        errors = sorted({str(v[7]) for v in votes if not v[3]})[:5]
+        # votes the phone could not send at once (offline) or sent again (ack lost with the connection)
+        delayed = [v for v in votes if v[10]]
+        delayed_tap_to_ack = [(v[6] - v[9]) * 1000 for v in delayed if v[3]]
+        join_figures = latency_summary(joins, "join")
+        reconnect_figures = reconnect_summary(reconnects)
+        join_count = len(joins)
         if os.environ.get("BENCH_DUMP"):
             Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"start": start_at, "votes": votes,
                                                                   "tallies": projector.tallies}))
@@ -552,7 +620,28 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             "client_processes": processes,
             "seconds": seconds,
             "database": "sqlite" if not database_url else urlparse(database_url).scheme,
+            "topics": topics,
+            "join_storm": join_storm,
+            **join_figures,
+            # live.js gives up on a join after 8 s and asks again 3 s later: more load, not modelled here
+            "joins_over_8s": sum(1 for j in joins if j["timed_out"] or (j["latency"] or 0) > 8),
+            "server_join_p50_bucket_ms": bucket_percentile(join_hist, 50),
+            "server_join_p99_bucket_ms": bucket_percentile(join_hist, 99),
+            "server_join_count": join_hist.get(float("inf"), 0),
+            # the server's CPU seconds from the storm's instant to the last ack, per join emitted
+            "server_cpu_ms_per_join": round(storm_cpu * 1000 / join_count, 2) if storm_cpu is not None
+            and join_count else None,
+            "server_cpu_percent_join_storm": round(storm_cpu / storm_wall * 100) if storm_wall else None,
+            "reconnect_fraction": reconnect_fraction,
+            **reconnect_figures,
+            "server_rejoin_p50_bucket_ms": bucket_percentile(server_rejoins, 50),
+            "server_rejoin_p99_bucket_ms": bucket_percentile(server_rejoins, 99),
             "votes_sent": len(votes),
+            "votes_resent_after_drop": sum(1 for v in votes if v[8] > 1),
+            "votes_delayed_by_drop": len(delayed),
+            # what the person saw for those: from the tap (planned moment) to the final ack
+            "votes_delayed_tap_to_ack_p99_ms": round(percentile(delayed_tap_to_ack, 99), 1) if delayed_tap_to_ack
+            else None,
             "votes_acknowledged": len(acked),
             "votes_refused_or_timed_out": len(votes) - len(acked),
             "ballots_in_database": len(rows),
@@ -653,6 +742,69 @@ def cpu_list(text: str) -> list[int] | None:
     return [int(cpu) for cpu in text.split(",") if cpu.strip()] or None
 
 
+def add_forum_options(parser: argparse.ArgumentParser, reconnect: bool = True) -> None:
+    """The options that make the run look like a forum: topics, join storm, reconnect storm."""
+    parser.add_argument("--topics", type=int, default=TOPICS,
+                        help="topics of the forum (55-character title, 280-character description each)")
+    parser.add_argument("--join-storm", action=argparse.BooleanOptionalAction, default=True,
+                        help="every phone connected first, then all `join` emits at one instant (default); "
+                             "--no-join-storm: each phone joins once connected, 32 at a time per process")
+    parser.add_argument("--join-timeout", type=float, default=30.0,
+                        help="seconds a phone waits for its join ack before counting it as timed out")
+    if reconnect:
+        parser.add_argument("--reconnect-storm", type=float, default=0.5, metavar="FRACTION",
+                            help="this fraction of the phones drop their WebSocket at once in the middle of the "
+                                 "window, reconnect and join again (0 disables)")
+
+
+def side_by_side(client: str, server: str) -> str:
+    return f"{client:<34} server {server}"
+
+
+def server_buckets(p50, p99, count=None) -> str:
+    if not p50 and not p99:
+        return "not exported" if count in (None, 0) else "-"
+    return f"<= {p50} / <= {p99}"
+
+
+def join_lines(f: dict, prefix: str = "join") -> list[tuple[str, str]]:
+    """The join figures, client beside server (shared by the vote and quiz benchmarks)."""
+    mode = "storm: all at one instant" if f["join_storm"] else "staggered, 32 at a time per process"
+    lines = [
+        (f"join ({mode})", ""),
+        ("  join ack p50 / p95 / p99 / max (ms)", side_by_side(
+            f"{f['join_p50_ms']} / {f['join_p95_ms']} / {f['join_p99_ms']} / {f['join_max_ms']}",
+            server_buckets(f["server_join_p50_bucket_ms"], f["server_join_p99_bucket_ms"],
+                           f["server_join_count"]))),
+        ("  joins sent / acked / timed out / over 8 s",
+         f"{f['join_sent']} / {f['join_acked']} / {f['join_timed_out']} / {f['joins_over_8s']}"
+         + (f"   refused {f['join_refused']}" if f["join_refused"] else "")),
+        ("  first join -> last ack (s)", str(f["join_first_to_last_ack_s"])),
+    ]
+    if f["join_storm"]:
+        lines.append(("  server CPU per join (ms)", f"{f['server_cpu_ms_per_join']}   "
+                      f"({f['server_cpu_percent_join_storm']} % of one core during the storm)"))
+    return lines
+
+
+def reconnect_lines(f: dict, seconds: float) -> list[tuple[str, str]]:
+    if not f["reconnect_fraction"]:
+        return [("reconnect storm", "off"), ("connections lost (reconnected)", str(f["connections_lost_outside_storm"]))]
+    return [
+        (f"reconnect storm ({f['reconnect_fraction']:.0%} at {seconds / 2:g} s)",
+         f"{f['reconnect_dropped']} dropped, {f['reconnect_rejoined']} joined again, "
+         f"{f['reconnect_not_connected']} not reconnected, {f['reconnect_connect_attempts']} connect attempts"),
+        ("  reconnect join ack p50 / p99 (ms)", side_by_side(
+            f"{f['reconnect_join_p50_ms']} / {f['reconnect_join_p99_ms']}",
+            server_buckets(f["server_rejoin_p50_bucket_ms"], f["server_rejoin_p99_bucket_ms"]))),
+        ("  reconnect joins timed out / refused",
+         f"{f['reconnect_join_timed_out']} / {f['reconnect_join_refused'] or 0}"),
+        ("  drop -> joined again p50 / p99 (ms)",
+         f"{f['reconnect_drop_to_joined_p50_ms']} / {f['reconnect_drop_to_joined_p99_ms']}"),
+        ("connections lost outside the storm", str(f["connections_lost_outside_storm"])),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=300)
@@ -665,56 +817,67 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     parser.add_argument("--quiet-wait", type=float, default=0,
                         help="first wait up to this many seconds for the CPUs to be mostly idle")
+    add_forum_options(parser)
     add_load_options(parser)
     args = parser.parse_args()
     if args.workers > 1 and not (args.redis_url and args.database_url):
         parser.error("--workers > 1 needs --redis-url and --database-url (PostgreSQL)")
+    if args.topics < 3:
+        parser.error("--topics must be at least 3 (a phone spends its dots on up to 3 topics)")
+    if not 0 <= args.reconnect_storm <= 1:
+        parser.error("--reconnect-storm is a fraction between 0 and 1")
+    if args.reconnect_storm and args.client != "lean":
+        print("--client socketio: no reconnect storm (python-socketio cannot drop a connection)", file=sys.stderr)
     figures = run(args.participants, args.seconds, max(1, args.processes), args.database_url, args.nice,
                   args.quiet_wait, max(1, args.workers), args.redis_url, args.client_nice, args.client,
-                  cpu_list(args.server_cpus), cpu_list(args.client_cpus), args.settle)
-    labels = [
-        ("participants", "participants (connected)", lambda f: f"{f['participants']} ({f['connected']})"),
-        ("votes_acknowledged", "votes acknowledged", None),
-        ("votes_refused_or_timed_out", "votes refused or timed out", None),
-        ("ballots_in_database", "ballots in the database", None),
-        ("dots_acknowledged", "dots acknowledged / stored / results API",
-         lambda f: f"{f['dots_acknowledged']} / {f['dots_in_database']} / {f['dots_in_results_api']}"),
-        ("lost", "lost", None),
-        ("duplicated", "duplicated", None),
-        ("ack_p50_ms", "ack latency p50 / p95 / p99 / max (ms)",
-         lambda f: f"{f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']} / {f['ack_max_ms']}"),
-        ("server_ack_p50_bucket_ms", "in the server: ack p50 / p99 bucket (ms)",
-         lambda f: f"<= {f['server_ack_p50_bucket_ms']} / <= {f['server_ack_p99_bucket_ms']}"),
-        ("full_gcs_voting", "full GCs from the last join to the end (longest)",
-         lambda f: f"{f['full_gcs_voting']} (<= {f['full_gc_longest_bucket_ms']} ms)"),
-        ("last_vote_to_final_tally_ms", "last vote -> final tally (ms)", None),
-        ("tallies_received", "tallies received by the projector", None),
-        ("server_rss_peak_mb", "server RSS connected / peak (MB)",
-         lambda f: f"{f['server_rss_connected_mb']} / {f['server_rss_peak_mb']}"),
-        ("stored_without_ack", "stored without ack (timed out)", None),
-        ("setup_seconds", "join + connect time (s)", None),
-        ("server_cpu_percent_voting", "CPU during voting, server / all clients (% of one core)",
-         lambda f: f"{f['server_cpu_percent_voting']} / {f['clients_cpu_percent_voting']}"),
-        ("load_average_before_voting", "load average before voting (1 min)", None),
-        ("cpu_busy_percent_before_start", "machine CPU busy before start (%)", None),
+                  cpu_list(args.server_cpus), cpu_list(args.client_cpus), args.settle, args.topics,
+                  args.join_storm, args.reconnect_storm, args.join_timeout)
+    f = figures
+    lines = [
+        ("phones (connected) x topics", f"{f['participants']} ({f['connected']}) x {f['topics']}"),
+        *join_lines(f),
+        ("vote ack p50 / p95 / p99 / max (ms)", side_by_side(
+            f"{f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']} / {f['ack_max_ms']}",
+            server_buckets(f["server_ack_p50_bucket_ms"], f["server_ack_p99_bucket_ms"]))),
+        ("last vote -> final tally (ms)", str(f["last_vote_to_final_tally_ms"])),
+        *reconnect_lines(f, f["seconds"]),
+        ("votes sent / acknowledged / refused or timed out",
+         f"{f['votes_sent']} / {f['votes_acknowledged']} / {f['votes_refused_or_timed_out']}"),
+        ("votes held by a drop / of them resent (tap -> ack p99)",
+         f"{f['votes_delayed_by_drop']} / {f['votes_resent_after_drop']} "
+         f"({f['votes_delayed_tap_to_ack_p99_ms']} ms)"),
+        ("ballots in the database", str(f["ballots_in_database"])),
+        ("dots acknowledged / stored / results API",
+         f"{f['dots_acknowledged']} / {f['dots_in_database']} / {f['dots_in_results_api']}"),
+        ("lost / duplicated", f"{f['lost']} / {f['duplicated']}"),
+        ("stored without ack (timed out)", str(f["stored_without_ack"])),
+        ("full GCs from the last join to the end (longest)",
+         f"{f['full_gcs_voting']} (<= {f['full_gc_longest_bucket_ms']} ms)"),
+        ("tallies received by the projector", str(f["tallies_received"])),
+        ("server RSS connected / peak (MB)", f"{f['server_rss_connected_mb']} / {f['server_rss_peak_mb']}"),
+        ("setup: join with the code + connect (s)", str(f["setup_seconds"])),
+        ("CPU during voting, server / all clients (% of one core)",
+         f"{f['server_cpu_percent_voting']} / {f['clients_cpu_percent_voting']}"),
+        ("load average before voting (1 min)", str(f["load_average_before_voting"])),
+        ("machine CPU busy before start (%)", str(f["cpu_busy_percent_before_start"])),
     ]
-    print(f"barcamp live vote benchmark — {figures['database']}, {figures['client_processes']} {args.client} "
-          f"client processes, {figures['seconds']:g} s window, {os.cpu_count()} CPUs"
+    print(f"barcamp live vote benchmark — {f['database']}, {f['client_processes']} {args.client} "
+          f"client processes, {f['seconds']:g} s window, {os.cpu_count()} CPUs"
           + (f", server on CPUs {args.server_cpus}" if args.server_cpus else "")
           + (f", clients on CPUs {args.client_cpus}" if args.client_cpus else ""))
-    for key, label, fmt in labels:
-        print(f"  {label:<42} {fmt(figures) if fmt else figures[key]}")
-    if "workers" in figures:
-        print(f"  {'workers: RSS connected / peak (MB)':<42} "
-              + ", ".join(f"{c} / {p}" for c, p in zip(figures["worker_rss_connected_mb"], figures["worker_rss_peak_mb"])))
-        print(f"  {'workers: CPU during voting (% of one core)':<42} "
-              + ", ".join(str(c) for c in figures["worker_cpu_percent_voting"]))
-        print(f"  {'Redis commands / publishes per acked vote':<42} "
-              f"{figures['redis_commands_per_vote']} / {figures['redis_publishes_per_vote']}")
-    if figures["errors"]:
-        print("  first errors:", *figures["errors"], sep="\n    ")
+    for label, value in lines:
+        print(f"  {label:<50} {value}")
+    if "workers" in f:
+        print(f"  {'workers: RSS connected / peak (MB)':<50} "
+              + ", ".join(f"{c} / {p}" for c, p in zip(f["worker_rss_connected_mb"], f["worker_rss_peak_mb"])))
+        print(f"  {'workers: CPU during voting (% of one core)':<50} "
+              + ", ".join(str(c) for c in f["worker_cpu_percent_voting"]))
+        print(f"  {'Redis commands / publishes per acked vote':<50} "
+              f"{f['redis_commands_per_vote']} / {f['redis_publishes_per_vote']}")
+    if f["errors"]:
+        print("  first errors:", *f["errors"], sep="\n    ")
     if args.json:
-        print(json.dumps(figures))
+        print(json.dumps(f))
 
 
 if __name__ == "__main__":
