@@ -215,7 +215,10 @@ def forget_participant(event: Event, participant: Participant) -> dict:
 
 
 def _erase_cards(participant_id: int) -> int:
-    """The participant's workshop cards: removed from the board (soft delete), text and author erased."""
+    """The participant's workshop cards: removed from the board (soft delete), text, author and key erased.
+
+    The idempotency key goes too: authorless cards share the organisers' key scope.
+    """
     try:
         from app.workshops.models import Card, CardDot
     except ImportError:  # the workshops area is optional
@@ -223,7 +226,7 @@ def _erase_cards(participant_id: int) -> int:
     db.session.execute(delete(CardDot).where(CardDot.participant_id == participant_id))
     return db.session.execute(
         update(Card).where(Card.author_participant_id == participant_id)
-        .values(text=ERASED_TITLE, gain=None, indicator=None, author_participant_id=None,
+        .values(text=ERASED_TITLE, gain=None, indicator=None, author_participant_id=None, client_key=None,
                 deleted_at=func.coalesce(Card.deleted_at, utcnow()), version=Card.version + 1)
     ).rowcount
 

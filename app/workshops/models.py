@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.db import utcnow
@@ -97,7 +97,13 @@ class Card(db.Model):
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("number IS NULL OR number >= 1", name="number_positive"),
         # A card resent after a lost acknowledgement (crash, reconnect) is the same card, never a second one.
-        UniqueConstraint("workshop_id", "client_key"),
+        # The key is its author's: another participant sending the same key writes their own card.
+        UniqueConstraint("workshop_id", "author_participant_id", "client_key"),
+        # Cards written by organisers have no participant author (NULLs never collide in a unique
+        # constraint): their keys are unique among the board's organiser cards.
+        Index("uq_cards_organiser_client_key", "workshop_id", "client_key", unique=True,
+              sqlite_where=text("author_participant_id IS NULL"),
+              postgresql_where=text("author_participant_id IS NULL")),
     )
 
     #: primary key
@@ -121,7 +127,8 @@ class Card(db.Model):
     #: who wrote it (None when written by an organiser)
     author_participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"))
-    #: idempotency key chosen by the client that added the card (a UUID); a resend returns the same card
+    #: idempotency key chosen by the client that added the card (a UUID), unique per author and board:
+    #: the same author resending it gets the same card
     client_key: Mapped[str | None] = mapped_column(String(64))
     #: set when this card was merged into another one (its text was copied there; kept for the trail)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"), index=True)

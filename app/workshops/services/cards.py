@@ -87,14 +87,16 @@ def add_card(workshop: Workshop, caller: Caller, section: CardSection, text: str
              indicator: str | None = None, client_key: str | None = None) -> Card:
     """Add a card at the end of its section; a participant who writes joins the workshop.
 
-    With a `client_key` already used on this board, return that card unchanged: a client that
-    resends a card whose acknowledgement was lost (crash, reconnect) never adds it twice; the
-    unique constraint (workshop, client_key) guarantees it whatever happens.
+    With a `client_key` this author already used on this board, return that card unchanged: a
+    client that resends a card whose acknowledgement was lost (crash, reconnect) never adds it
+    twice; the unique constraint (workshop, author, client_key) guarantees it whatever happens.
+    The key is scoped to its author (organisers share one scope): someone else's key never
+    returns their card, it adds the caller's own.
     """
     _require_writer(workshop, caller)
+    author_id = caller.participant_id if caller.kind == "participant" else None
     if client_key:
-        existing = db.session.scalar(select(Card).where(Card.workshop_id == workshop.id,
-                                                        Card.client_key == client_key))
+        existing = _card_by_key(workshop.id, author_id, client_key)
         if existing is not None:
             return existing
     text = _clean(text)
@@ -104,7 +106,7 @@ def add_card(workshop: Workshop, caller: Caller, section: CardSection, text: str
         Card.workshop_id == workshop.id, Card.section == section)) + 1
     card = Card(workshop_id=workshop.id, section=section, text=text, gain=_clean(gain),
                 indicator=_clean(indicator), position=position, version=1, client_key=client_key or None,
-                author_participant_id=caller.participant_id if caller.kind == "participant" else None)
+                author_participant_id=author_id)
     if client_key:
         # Two resends racing on two PostgreSQL workers: the second insert meets the unique
         # constraint inside a savepoint and returns the card the first one stored.
@@ -112,14 +114,19 @@ def add_card(workshop: Workshop, caller: Caller, section: CardSection, text: str
             with db.session.begin_nested():
                 db.session.add(card)
         except IntegrityError:
-            return db.session.scalar(select(Card).where(Card.workshop_id == workshop.id,
-                                                        Card.client_key == client_key))
+            return _card_by_key(workshop.id, author_id, client_key)
     else:
         db.session.add(card)
     if caller.kind == "participant":
         join_workshop(workshop, caller.participant_id)
     db.session.flush()
     return card
+
+
+def _card_by_key(workshop_id: int, author_id: int | None, client_key: str) -> Card | None:
+    """The card this author (None: the organisers) added to the board with this idempotency key."""
+    author = Card.author_participant_id.is_(None) if author_id is None else Card.author_participant_id == author_id
+    return db.session.scalar(select(Card).where(Card.workshop_id == workshop_id, author, Card.client_key == client_key))
 
 
 #: fields only the facilitator may change
