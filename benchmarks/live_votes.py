@@ -122,28 +122,17 @@ def plan_votes(rng: random.Random, proposal_ids: list[int]) -> list[tuple[int, i
 
 
 # -- the client processes ----------------------------------------------------------------------
-async def open_phone(client_kind: str, url: str, token: str):
-    """A connected phone on /live: the lean client (default) or python-socketio's AsyncClient."""
-    if client_kind == "lean":
-        from _phones import LeanPhone
+async def phones_session(urls, code, event_id, count, seed, conn, client_kind, join_storm: bool,
+                         join_timeout: float) -> tuple[list[Phone], dict, asyncio.Future | None]:
+    """A client process's phones, joined, and the plan of the window: (phones, plan, storm task).
 
-        phone = LeanPhone()
-        await phone.connect(url, "/live", {"token": token}, timeout=30)
-        return phone
-    import socketio
-
-    client = socketio.AsyncClient(reconnection=False, request_timeout=30)
-    await client.connect(url, namespaces=["/live"], transports=["websocket"], auth={"token": token}, wait_timeout=30)
-    return client
-
-
-async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind,
-                       join_storm: bool = True, join_timeout: float = 30) -> None:
+    The pipe protocol with the main process (join_phase, then the window): ("connected", n) and
+    the storm's instant back (join storm only); ("joined", join records); the plan back:
+    {"start_at", "reconnect_at", "reconnect_fraction"}, the same for every process."""
     # engine.io clients log "packet queue is empty" as an error when they hang up: not a failure
     import logging
 
     logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
-    rng = random.Random(seed)
     loop = asyncio.get_running_loop()
     urls = [urls] if isinstance(urls, str) else urls
 
@@ -159,13 +148,30 @@ async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds,
 
     joins = await connect_and_join(phones, storm_at() if join_storm else None)
     conn.send(("joined", joins))
-    # the wall-clock start of the voting window and the reconnect storm, the same for every process
     plan = await loop.run_in_executor(None, conn.recv)
-    start_at = plan["start_at"]
     storm = None
     if plan["reconnect_fraction"] > 0:
         storm = asyncio.ensure_future(reconnect_storm(phones, plan["reconnect_fraction"], plan["reconnect_at"],
                                                       random.Random(seed + 7)))
+    return phones, plan, storm
+
+
+async def phones_report(phones: list[Phone], storm, conn, kind: str, results: list) -> None:
+    """Wait for the reconnect storm, send the results, hang up when the main process says so."""
+    loop = asyncio.get_running_loop()
+    if storm is not None:
+        await asyncio.wait_for(storm, 120)
+    conn.send((kind, {"results": results, "reconnects": reconnect_records(phones)}))
+    await loop.run_in_executor(None, conn.recv)  # the main process has its final figures: hang up
+    await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
+
+
+async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_kind,
+                       join_storm: bool = True, join_timeout: float = 30) -> None:
+    rng = random.Random(seed)
+    phones, plan, storm = await phones_session(urls, code, event_id, count, seed, conn, client_kind, join_storm,
+                                               join_timeout)
+    start_at = plan["start_at"]
 
     # 3. vote: each participant's votes at uniform random moments of the window, one after the other
     # (participant_id, proposal_id, value, ok, sent_at, latency, ack_at, error, attempts, tapped_at, waited)
@@ -185,11 +191,7 @@ async def _worker_main(urls, code, event_id, proposal_ids, count, seed, seconds,
                             None if ok else r["error"], r["attempts"], r["tapped"], r["waited"]))
 
     await asyncio.gather(*(vote_one(p) for p in phones))
-    if storm is not None:
-        await asyncio.wait_for(storm, 120)
-    conn.send(("votes", {"votes": results, "reconnects": reconnect_records(phones)}))
-    await loop.run_in_executor(None, conn.recv)  # the main process has its final tally: hang up
-    await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
+    await phones_report(phones, storm, conn, "votes", results)
 
 
 def worker(urls, code, event_id, proposal_ids, count, seed, seconds, conn, client_nice: int = 0,
@@ -243,6 +245,11 @@ class Projector:
         while not self.done.is_set():
             await asyncio.sleep(0.05)
         await client.disconnect()
+
+    def start(self) -> None:
+        self.thread.start()
+        if not self.ready.wait(30) or self.error:
+            raise RuntimeError(f"projector did not connect: {self.error}")
 
     def final_tally_at(self, expected_total: int) -> float | None:
         for received, total in list(self.tallies):
@@ -417,6 +424,66 @@ def bucket_percentile(buckets: dict[float, int], p: float) -> float | None:
     return None
 
 
+# -- the join phase ----------------------------------------------------------------------------
+def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen], join_storm: bool,
+               join_timeout: float, setup_started: float, before_joins) -> dict:
+    """Let the client processes connect and join; measure the storm from the server's side too.
+
+    Join storm: every process reports ("connected", n), `before_joins()` runs (the projector
+    connects: the storm is the phones'), then every process gets one wall-clock instant at which
+    all its phones emit `join`, and reports ("joined", records). The server processes' CPU
+    seconds are read at that instant and after the last process reported. Staggered: the
+    processes connect and join at once and report ("joined", records)."""
+    server_processes = [psutil.Process(proc.pid) for proc in servers]
+
+    def server_cpu_seconds() -> float:
+        return sum(sum(proc.cpu_times()[:2]) for proc in server_processes)
+
+    joins: list[dict] = []
+    storm_cpu = storm_wall = None
+    if join_storm:
+        connected = sum(receive(pipe, 300)[1] for pipe in pipes)
+        setup_seconds = time.monotonic() - setup_started
+        before_joins()
+        hist_before = histograms(urls, ('event="join"',))['event="join"']
+        print(f"{connected} participants connected in {setup_seconds:.1f} s; join storm", file=sys.stderr, flush=True)
+        storm_at = time.time() + 1.0
+        for pipe in pipes:
+            pipe.send(storm_at)
+        time.sleep(max(0.0, storm_at - time.time()))
+        cpu_before, wall_before = server_cpu_seconds(), time.monotonic()
+        for pipe in pipes:
+            joins.extend(receive(pipe, join_timeout + 120)[1])
+        storm_cpu = server_cpu_seconds() - cpu_before
+        storm_wall = time.monotonic() - wall_before
+    else:
+        hist_before = histograms(urls, ('event="join"',))['event="join"']
+        for pipe in pipes:
+            joins.extend(receive(pipe, 300 + join_timeout)[1])
+        connected = len(joins)
+        setup_seconds = time.monotonic() - setup_started
+        before_joins()
+    hist = histogram_delta(histograms(urls, ('event="join"',))['event="join"'], hist_before)
+    return {"connected": connected, "setup_seconds": setup_seconds, "joins": joins, "join_storm": join_storm,
+            "join_hist": hist, "storm_cpu": storm_cpu, "storm_wall": storm_wall}
+
+
+def join_figures(phase: dict) -> dict:
+    joins, hist, storm_cpu, storm_wall = phase["joins"], phase["join_hist"], phase["storm_cpu"], phase["storm_wall"]
+    return {
+        **latency_summary(joins, "join"),
+        # live.js gives up on a join after 8 s and asks again 3 s later: more load, not modelled here
+        "joins_over_8s": sum(1 for j in joins if j["timed_out"] or (j["latency"] or 0) > 8),
+        "server_join_p50_bucket_ms": bucket_percentile(hist, 50),
+        "server_join_p99_bucket_ms": bucket_percentile(hist, 99),
+        "server_join_count": hist.get(float("inf"), 0),
+        # the server's CPU seconds from the storm's instant to the last ack, per join emitted
+        "server_cpu_ms_per_join": round(storm_cpu * 1000 / len(joins), 2) if storm_cpu is not None and joins
+        else None,
+        "server_cpu_percent_join_storm": round(storm_cpu / storm_wall * 100) if storm_wall else None,
+    }
+
+
 # -- the run -----------------------------------------------------------------------------------
 def wait_for_quiet(limit: float) -> float:
     """Wait (at most `limit` seconds) until other work leaves the CPUs mostly idle; return the busy %."""
@@ -494,44 +561,10 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
                 raise RuntimeError("client process failed: " + value)
             return kind, value
 
-        server_processes = [psutil.Process(proc.pid) for proc in [server, *more]]
-
-        def server_cpu_seconds() -> float:
-            return sum(sum(proc.cpu_times()[:2]) for proc in server_processes)
-
         projector = Projector(urls[-1], forum["projector_token"], forum["id"])
-        storm_cpu = storm_wall = None
-        if join_storm:
-            connected = sum(receive(pipe, 300)[1] for pipe in pipes)
-            setup_seconds = time.monotonic() - setup_started
-            projector.thread.start()  # the projector is up before the storm: the storm is the phones'
-            if not projector.ready.wait(30) or projector.error:
-                raise RuntimeError(f"projector did not connect: {projector.error}")
-            join_hist_before = histograms(urls)['event="join"']
-            print(f"{connected} participants connected in {setup_seconds:.1f} s; join storm", file=sys.stderr,
-                  flush=True)
-            storm_at = time.time() + 1.0
-            for pipe in pipes:
-                pipe.send(storm_at)
-            time.sleep(max(0.0, storm_at - time.time()))
-            cpu_storm_before, wall_storm_before = server_cpu_seconds(), time.monotonic()
-            joins = []
-            for pipe in pipes:
-                joins.extend(receive(pipe, join_timeout + 120)[1])
-            storm_cpu = server_cpu_seconds() - cpu_storm_before
-            storm_wall = time.monotonic() - wall_storm_before
-            join_hist = histogram_delta(histograms(urls)['event="join"'], join_hist_before)
-        else:
-            join_hist_before = histograms(urls)['event="join"']
-            joins = []
-            for pipe in pipes:
-                joins.extend(receive(pipe, 300 + join_timeout)[1])
-            connected = len(joins)
-            setup_seconds = time.monotonic() - setup_started
-            join_hist = histogram_delta(histograms(urls)['event="join"'], join_hist_before)
-            projector.thread.start()
-            if not projector.ready.wait(30) or projector.error:
-                raise RuntimeError(f"projector did not connect: {projector.error}")
+        phase = join_phase(pipes, receive, urls, [server, *more], join_storm, join_timeout, setup_started,
+                           projector.start)
+        connected, setup_seconds, joins = phase["connected"], phase["setup_seconds"], phase["joins"]
 
         server_process = psutil.Process(server.pid)
         rss_connected = server_process.memory_info().rss
@@ -555,7 +588,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         votes, reconnects = [], []
         for pipe in pipes:
             reported = receive(pipe, seconds + 600)[1]
-            votes.extend(reported["votes"])
+            votes.extend(reported["results"])
             reconnects.extend(reported["reconnects"])
 
         voting_wall = time.monotonic() - wall_before
@@ -608,9 +641,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
         # votes the phone could not send at once (offline) or sent again (ack lost with the connection)
         delayed = [v for v in votes if v[10]]
         delayed_tap_to_ack = [(v[6] - v[9]) * 1000 for v in delayed if v[3]]
-        join_figures = latency_summary(joins, "join")
         reconnect_figures = reconnect_summary(reconnects)
-        join_count = len(joins)
         if os.environ.get("BENCH_DUMP"):
             Path(os.environ["BENCH_DUMP"]).write_text(json.dumps({"start": start_at, "votes": votes,
                                                                   "tallies": projector.tallies}))
@@ -622,16 +653,7 @@ def run(participants: int, seconds: float, processes: int, database_url: str | N
             "database": "sqlite" if not database_url else urlparse(database_url).scheme,
             "topics": topics,
             "join_storm": join_storm,
-            **join_figures,
-            # live.js gives up on a join after 8 s and asks again 3 s later: more load, not modelled here
-            "joins_over_8s": sum(1 for j in joins if j["timed_out"] or (j["latency"] or 0) > 8),
-            "server_join_p50_bucket_ms": bucket_percentile(join_hist, 50),
-            "server_join_p99_bucket_ms": bucket_percentile(join_hist, 99),
-            "server_join_count": join_hist.get(float("inf"), 0),
-            # the server's CPU seconds from the storm's instant to the last ack, per join emitted
-            "server_cpu_ms_per_join": round(storm_cpu * 1000 / join_count, 2) if storm_cpu is not None
-            and join_count else None,
-            "server_cpu_percent_join_storm": round(storm_cpu / storm_wall * 100) if storm_wall else None,
+            **join_figures(phase),
             "reconnect_fraction": reconnect_fraction,
             **reconnect_figures,
             "server_rejoin_p50_bucket_ms": bucket_percentile(server_rejoins, 50),

@@ -1,19 +1,28 @@
 """Measure a live quiz question: N participants answer one question within a window over Socket.IO.
 
-    python benchmarks/quiz_answers.py --participants 3000 [--seconds 10] [--processes 3] [--json]
+    python benchmarks/quiz_answers.py --participants 3000 [--topics 60] [--seconds 10] [--processes 3]
+                                      [--no-join-storm] [--reconnect-storm 0.5] [--json]
 
 Reuses the server and client plumbing of benchmarks/live_votes.py (fresh SQLite database, one
-`barcamp run` process, join-rate limit lifted for the run). Then:
-1. creates a forum with the style-innovation quiz in live mode, opens the icebreaker and the
-   first question;
+`barcamp run` process, join-rate limit lifted for the run) and its forum (benchmarks/_forum.py).
+Then:
+1. creates a forum with the style-innovation quiz in live mode and --topics topics (default 60,
+   55-character titles and 280-character descriptions; the organiser creates them, as
+   participants cannot propose during the icebreaker), opens the icebreaker;
 2. spreads the N participants over client processes (the lean phones of benchmarks/_phones.py by
-   default, --client socketio for python-socketio's; --server-cpus/--client-cpus pin them): each joins, connects to /live, emits `join`, then `quiz_answer` at a uniform random
-   moment of the window; one in five changes its mind once (a second `quiz_answer`, other choice);
-3. a projector client records the coalesced `quiz` counts messages; the final distribution is
+   default, --client socketio for python-socketio's; --server-cpus/--client-cpus pin them): each
+   joins with the code and connects to /live; then the join storm (default: every phone emits
+   `join` at one instant; --no-join-storm: one by one as they connect), each join timed;
+3. opens the first question; each phone emits `quiz_answer` at a uniform random moment of the
+   window; one in five changes its mind once (a second `quiz_answer`, other choice); in the middle
+   of the window --reconnect-storm of the phones (default 0.5) drop their connection, reconnect,
+   join again and send the answer they could not send (an answer is an absolute choice);
+4. a projector client records the coalesced `quiz` counts messages; the final distribution is
    the first whose counts equal the last acknowledged choice of every participant;
-4. prints answers acknowledged vs rows stored (lost = acknowledged choices the database does not
-   hold), ack latency percentiles and the delay from the last acknowledgement to the projector's
-   final distribution.
+5. prints join ack p50/p95/p99/max beside the server's histogram (when it times joins), the
+   server's CPU per join, the reconnect joins apart, answers acknowledged vs rows stored (lost =
+   acknowledged choices the database does not hold), answer ack latency beside the server's and
+   the delay from the last acknowledgement to the projector's final distribution.
 """
 from __future__ import annotations
 
@@ -35,78 +44,51 @@ from urllib.parse import urlparse
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live_votes import (EMAIL, PASSWORD, PeakRss, add_load_options, bucket_percentile, cpu_list,  # noqa: E402
-                        open_phone, percentile, pin, prioritise, raise_open_file_limit, server_ack_buckets,
-                        start_server)
+from _forum import add_topics, reconnect_summary  # noqa: E402
+from live_votes import (EMAIL, PASSWORD, TOPICS, PeakRss, add_forum_options, add_load_options,  # noqa: E402
+                        bucket_percentile, cpu_list, join_figures, join_lines, join_phase, percentile, phones_report,
+                        phones_session, pin, prioritise, raise_open_file_limit, reconnect_lines, server_ack_buckets,
+                        server_buckets, side_by_side, start_server)
 
 CHOICES = 4
 
 
-async def _worker_main(url, code, event_id, count, seed, seconds, conn, client_kind) -> None:
-    import logging
-
-    import aiohttp
-
-    logging.getLogger("engineio.client").setLevel(logging.CRITICAL)
+async def _worker_main(url, code, event_id, count, seed, seconds, conn, client_kind, join_storm=True,
+                       join_timeout=30.0) -> None:
     rng = random.Random(seed)
-    people: list[dict] = []
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-        gate = asyncio.Semaphore(16)
+    phones, plan, storm = await phones_session(url, code, event_id, count, seed, conn, client_kind, join_storm,
+                                               join_timeout)
+    start_at = plan["start_at"]
+    # (participant_id, choice, ok, sent_at, latency, ack_at, error, attempts, tapped_at, waited)
+    results: list[tuple] = []
 
-        async def join_one():
-            async with gate:
-                async with http.post(f"{url}/api/v1/join", json={"code": code}) as r:
-                    body = await r.json()
-                    if r.status != 201:
-                        raise RuntimeError(f"join refused: {r.status} {body}")
-                    people.append({"token": body["token"], "id": body["participant_id"]})
-
-        await asyncio.gather(*(join_one() for _ in range(count)))
-    gate = asyncio.Semaphore(32)
-
-    async def connect_one(p):
-        async with gate:
-            client = p["client"] = await open_phone(client_kind, url, p["token"])
-            ack = await client.call("join", {"event_id": event_id}, namespace="/live", timeout=30)
-            if not ack.get("ok"):
-                raise RuntimeError(f"join refused: {ack}")
-
-    await asyncio.gather(*(connect_one(p) for p in people))
-    conn.send(("ready", len(people)))
-    start_at = conn.recv()
-    results: list[tuple] = []  # (participant_id, choice, ok, sent_at, latency, ack_at, error)
-
-    async def answer_one(p):
+    async def answer_one(phone):
         first = rng.randrange(CHOICES)
         plan = [first] + ([(first + 1 + rng.randrange(CHOICES - 1)) % CHOICES] if rng.random() < 0.2 else [])
         for choice, moment in zip(plan, sorted(rng.uniform(0, seconds) for _ in plan)):
             delay = start_at + moment - time.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            sent = time.time()
-            try:
-                ack = await p["client"].call("quiz_answer", {"question": 0, "choice": choice}, namespace="/live",
-                                             timeout=60)
-                error = None if ack.get("ok") else json.dumps(ack.get("error"))
-            except Exception as exc:  # noqa: BLE001 - a timeout is an unacknowledged answer
-                error = f"{type(exc).__name__}: {exc}"
-            done = time.time()
-            results.append((p["id"], choice, error is None, sent, done - sent, done, error))
+            r = await phone.send("quiz_answer", {"question": 0, "choice": choice}, timeout=60)
+            ok = r["error"] is None
+            latency = r["latency"] if ok else time.time() - r["sent"]
+            results.append((phone.id, choice, ok, r["sent"], latency, r["sent"] + latency,
+                            None if ok else r["error"], r["attempts"], r["tapped"], r["waited"]))
 
-    await asyncio.gather(*(answer_one(p) for p in people))
-    conn.send(("answers", results))
-    conn.recv()
-    await asyncio.gather(*(p["client"].disconnect() for p in people), return_exceptions=True)
+    await asyncio.gather(*(answer_one(p) for p in phones))
+    await phones_report(phones, storm, conn, "answers", results)
 
 
-def worker(url, code, event_id, count, seed, seconds, conn, client_kind="lean", client_nice=0, cpus=None) -> None:
+def worker(url, code, event_id, count, seed, seconds, conn, client_kind="lean", client_nice=0, cpus=None,
+           join_storm=True, join_timeout=30.0) -> None:
     raise_open_file_limit()
     if client_nice:
         os.nice(client_nice)
     if cpus:
         os.sched_setaffinity(0, cpus)
     try:
-        asyncio.run(_worker_main(url, code, event_id, count, seed, seconds, conn, client_kind))
+        asyncio.run(_worker_main(url, code, event_id, count, seed, seconds, conn, client_kind, join_storm,
+                                 join_timeout))
     except Exception as exc:  # noqa: BLE001
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -146,11 +128,16 @@ class Projector:
             await asyncio.sleep(0.05)
         await client.disconnect()
 
+    def start(self) -> None:
+        self.thread.start()
+        if not self.ready.wait(30) or self.error:
+            raise RuntimeError(f"projector did not connect: {self.error}")
+
     def final_at(self, expected: list[int]) -> float | None:
         return next((at for at, counts in list(self.counts) if counts == expected), None)
 
 
-def create_quiz_forum(url: str) -> dict:
+def create_quiz_forum(url: str, topics: int = TOPICS) -> dict:
     api = url + "/api/v1"
     r = requests.post(api + "/auth/token", json={"email": EMAIL, "password": PASSWORD}, timeout=10)
     r.raise_for_status()
@@ -161,21 +148,25 @@ def create_quiz_forum(url: str) -> dict:
                  timeout=10).raise_for_status()
     requests.put(f"{api}/events/{event['id']}/phase", headers=headers, json={"phase": "icebreaker"},
                  timeout=10).raise_for_status()
+    add_topics(url, event["id"], headers, None, topics)  # the organiser's: no proposals during the icebreaker
     token = [part for part in urlparse(event["projector_url"]).path.split("/") if part][-1]
     return {"id": event["id"], "code": event["join_code"], "projector_token": "v_" + token, "headers": headers}
 
 
 def run(participants: int, seconds: float, processes: int, client_kind: str = "lean", nice: int = 0,
         client_nice: int = 0, server_cpus: list[int] | None = None, client_cpus: list[int] | None = None,
-        settle: float = 5.0) -> dict:
+        settle: float = 5.0, topics: int = TOPICS, join_storm: bool = True, reconnect_fraction: float = 0.5,
+        join_timeout: float = 30.0) -> dict:
     raise_open_file_limit()
+    if client_kind != "lean":
+        reconnect_fraction = 0.0  # python-socketio's client cannot drop a connection without a goodbye
     prioritise(nice)
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-quiz-bench-"))
     server = None
     try:
         server, url, _env = start_server(workdir, None, participants)
         pin([server], server_cpus)
-        forum = create_quiz_forum(url)
+        forum = create_quiz_forum(url, topics)
         rss = PeakRss(server.pid)
         context = mp.get_context("spawn")
         pipes, children = [], []
@@ -185,7 +176,7 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
             parent, child = context.Pipe()
             proc = context.Process(target=worker, daemon=True,
                                    args=(url, forum["code"], forum["id"], share, 2000 + i, seconds, child,
-                                         client_kind, client_nice, client_cpus))
+                                         client_kind, client_nice, client_cpus, join_storm, join_timeout))
             proc.start()
             pipes.append(parent)
             children.append(proc)
@@ -196,26 +187,27 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
             kind, value = pipe.recv()
             if kind == "failed":
                 raise RuntimeError("client process failed: " + value)
-            return value
+            return kind, value
 
-        connected = sum(receive(pipe, 300) for pipe in pipes)
-        setup_seconds = time.monotonic() - setup_started
         projector = Projector(url, forum["projector_token"], forum["id"])
-        projector.thread.start()
-        if not projector.ready.wait(30) or projector.error:
-            raise RuntimeError(f"projector did not connect: {projector.error}")
+        phase = join_phase(pipes, receive, [url], [server], join_storm, join_timeout, setup_started, projector.start)
+        connected, setup_seconds = phase["connected"], phase["setup_seconds"]
         requests.post(f"{url}/api/v1/events/{forum['id']}/quiz/control", headers=forum["headers"],
                       json={"action": "open"}, timeout=10).raise_for_status()
         print(f"{connected} participants connected in {setup_seconds:.1f} s; answering for {seconds:g} s",
               file=sys.stderr, flush=True)
         acks_before = server_ack_buckets(url, label='event="quiz_answer"')
+        rejoins_before = server_ack_buckets(url, label='event="join"')
         gcs_before = server_ack_buckets(url, "barcamp_gc_pause_seconds", 'generation="2"')
         start_at = time.time() + max(1.0, settle)
         for pipe in pipes:
-            pipe.send(start_at)
-        answers = []
+            pipe.send({"start_at": start_at, "reconnect_at": start_at + seconds / 2,
+                       "reconnect_fraction": reconnect_fraction})
+        answers, reconnects = [], []
         for pipe in pipes:
-            answers.extend(receive(pipe, seconds + 120))
+            reported = receive(pipe, seconds + 600)[1]
+            answers.extend(reported["results"])
+            reconnects.extend(reported["reconnects"])
         acked = [a for a in answers if a[2]]
         last_choice: dict[int, int] = {}
         for pid, choice, *_rest in sorted(acked, key=lambda a: a[5]):
@@ -232,6 +224,8 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
         peak = rss.stop()
         server_acks = {bound: count - acks_before.get(bound, 0)
                        for bound, count in server_ack_buckets(url, label='event="quiz_answer"').items()}
+        server_rejoins = {bound: count - rejoins_before.get(bound, 0)
+                          for bound, count in server_ack_buckets(url, label='event="join"').items()}
         full_gcs = {bound: count - gcs_before.get(bound, 0) for bound, count in
                     server_ack_buckets(url, "barcamp_gc_pause_seconds", 'generation="2"').items()}
         for pipe in pipes:
@@ -246,9 +240,18 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
         engine.dispose()
         stored = {pid: choice for pid, choice in rows}
         latencies = [a[4] * 1000 for a in acked]
+        delayed = [a for a in answers if a[9]]
+        delayed_tap_to_ack = [(a[5] - a[8]) * 1000 for a in delayed if a[2]]
         figures = {
             "participants": participants, "connected": connected, "client_processes": processes,
-            "seconds": seconds,
+            "seconds": seconds, "topics": topics, "join_storm": join_storm, **join_figures(phase),
+            "reconnect_fraction": reconnect_fraction, **reconnect_summary(reconnects),
+            "server_rejoin_p50_bucket_ms": bucket_percentile(server_rejoins, 50),
+            "server_rejoin_p99_bucket_ms": bucket_percentile(server_rejoins, 99),
+            "answers_delayed_by_drop": len(delayed),
+            "answers_resent_after_drop": sum(1 for a in answers if a[7] > 1),
+            "answers_delayed_tap_to_ack_p99_ms": round(percentile(delayed_tap_to_ack, 99), 1)
+            if delayed_tap_to_ack else None,
             "answers_sent": len(answers), "answers_acknowledged": len(acked),
             "answers_refused_or_timed_out": len(answers) - len(acked),
             "participants_acknowledged": len(last_choice), "rows_in_database": len(rows),
@@ -270,7 +273,7 @@ def run(participants: int, seconds: float, processes: int, client_kind: str = "l
             "counts_messages": len(projector.counts),
             "server_rss_peak_mb": round(peak / 2**20, 1),
             "setup_seconds": round(setup_seconds, 1),
-            "errors": sorted({a[6] for a in answers if not a[2]})[:5],
+            "errors": sorted({str(a[6]) for a in answers if not a[2]})[:5],
         }
         for proc in children:
             proc.join(timeout=30)
@@ -298,26 +301,39 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="answering window")
     parser.add_argument("--processes", type=int, default=3, help="client processes (2-4)")
     parser.add_argument("--json", action="store_true")
+    add_forum_options(parser)
     add_load_options(parser)
     args = parser.parse_args()
+    if not 0 <= args.reconnect_storm <= 1:
+        parser.error("--reconnect-storm is a fraction between 0 and 1")
     f = run(args.participants, args.seconds, max(1, args.processes), args.client, args.nice, args.client_nice,
-            cpu_list(args.server_cpus), cpu_list(args.client_cpus), args.settle)
+            cpu_list(args.server_cpus), cpu_list(args.client_cpus), args.settle, args.topics, args.join_storm,
+            args.reconnect_storm, args.join_timeout)
+    lines = [
+        ("phones (connected) x topics", f"{f['participants']} ({f['connected']}) x {f['topics']}"),
+        *join_lines(f),
+        ("answer ack p50 / p95 / p99 / max (ms)", side_by_side(
+            f"{f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']} / {f['ack_max_ms']}",
+            server_buckets(f["server_ack_p50_bucket_ms"], f["server_ack_p99_bucket_ms"]))),
+        ("last answer -> projector distribution (ms)", str(f["last_answer_to_distribution_ms"])),
+        *reconnect_lines(f, f["seconds"]),
+        ("answers sent / acknowledged", f"{f['answers_sent']} / {f['answers_acknowledged']}"),
+        ("answers held by a drop / of them resent (tap -> ack p99)",
+         f"{f['answers_delayed_by_drop']} / {f['answers_resent_after_drop']} "
+         f"({f['answers_delayed_tap_to_ack_p99_ms']} ms)"),
+        ("participants acknowledged / rows stored", f"{f['participants_acknowledged']} / {f['rows_in_database']}"),
+        ("lost / duplicated", f"{f['lost']} / {f['duplicated']}"),
+        ("full GCs, last join to the end", str(f["full_gcs_answering"])),
+        ("counts messages received by the projector", str(f["counts_messages"])),
+        ("server RSS peak (MB)", str(f["server_rss_peak_mb"])),
+        ("setup: join with the code + connect (s)", str(f["setup_seconds"])),
+    ]
     print(f"barcamp quiz benchmark — sqlite, {f['client_processes']} {args.client} client processes, "
           f"{f['seconds']:g} s window, {os.cpu_count()} CPUs"
-          + (f", server on CPUs {args.server_cpus}, clients on CPUs {args.client_cpus}" if args.server_cpus else ""))
-    print(f"  participants (connected)                   {f['participants']} ({f['connected']})")
-    print(f"  answers sent / acknowledged                {f['answers_sent']} / {f['answers_acknowledged']}")
-    print(f"  participants acknowledged / rows stored    {f['participants_acknowledged']} / {f['rows_in_database']}")
-    print(f"  lost / duplicated                          {f['lost']} / {f['duplicated']}")
-    print(f"  ack latency p50 / p95 / p99 / max (ms)     {f['ack_p50_ms']} / {f['ack_p95_ms']} / {f['ack_p99_ms']}"
-          f" / {f['ack_max_ms']}")
-    print(f"  in the server: ack p50 / p99 bucket (ms)   <= {f['server_ack_p50_bucket_ms']} / "
-          f"<= {f['server_ack_p99_bucket_ms']}")
-    print(f"  full GCs, last join to the end             {f['full_gcs_answering']}")
-    print(f"  last answer -> projector distribution (ms) {f['last_answer_to_distribution_ms']}")
-    print(f"  counts messages received by the projector  {f['counts_messages']}")
-    print(f"  server RSS peak (MB)                       {f['server_rss_peak_mb']}")
-    print(f"  join + connect time (s)                    {f['setup_seconds']}")
+          + (f", server on CPUs {args.server_cpus}" if args.server_cpus else "")
+          + (f", clients on CPUs {args.client_cpus}" if args.client_cpus else ""))
+    for label, value in lines:
+        print(f"  {label:<50} {value}")
     if f["errors"]:
         print("  first errors:", *f["errors"], sep="\n    ")
     if args.json:
