@@ -6,6 +6,16 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 
+class ParticipantKind(enum.StrEnum):
+    """Who a participant row stands for; only people count as participants."""
+
+    #: someone who joined the forum with its code
+    PERSON = "person"
+    #: holds the sealed ballots of one voter of a secret ballot (app/privacy): nobody; in no participant
+    #: count, profile or export, only in the vote's per-voter grouping
+    STAND_IN = "stand_in"
+
+
 class Profile(enum.StrEnum):
     AGENT_PUBLIC = "agent_public"
     ETUDIANT = "etudiant"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.common.db import utcnow
 from app.extensions import db
-from app.participants.enums import Profile
+from app.participants.enums import ParticipantKind, Profile
 
 
 class Participant(db.Model):
@@ -24,8 +24,11 @@ class Participant(db.Model):
     display_name: Mapped[str] = mapped_column(String(60), default="")
     #: optional profile category
     profile: Mapped[Profile | None] = mapped_column(Enum(Profile, native_enum=False, length=30))
+    #: a person, or a secret ballot's stand-in voter (counted nowhere as a participant)
+    kind: Mapped[ParticipantKind] = mapped_column(Enum(ParticipantKind, native_enum=False, length=20),
+                                                  default=ParticipantKind.PERSON, server_default="PERSON")
     #: when they joined
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<Participant {self.id} event={self.event_id}>"
+        return f"<Participant {self.id} event={self.event_id} {self.kind}>"

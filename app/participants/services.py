@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.events.models import Event
 from app.extensions import db
-from app.participants.enums import Profile
+from app.participants.enums import ParticipantKind, Profile
 from app.participants.models import Participant
 
 #: participant tokens start with this, so a bearer token says which kind it is
@@ -36,10 +36,18 @@ def participant_from_token(token: str | None) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
 
 
+def people_only():
+    """SQL condition of a participant row that is a person (not a secret ballot's stand-in voter).
+
+    Every count of participants (dashboard, restitution, profiles, open data, archive) uses it.
+    """
+    return Participant.kind == ParticipantKind.PERSON
+
+
 def count_participants(event_id: int) -> int:
     """People who joined (not the stand-in voters a secret ballot leaves behind, see app/privacy)."""
     return db.session.scalar(select(func.count(Participant.id)).where(
-        Participant.event_id == event_id, ~Participant.token_hash.startswith("sealed:"))) or 0
+        Participant.event_id == event_id, people_only())) or 0
 
 
 def display_name(participant: Participant | None) -> str:

@@ -18,7 +18,9 @@ from app.common.errors import Conflict, InvalidInput
 from app.events.enums import Phase
 from app.events.models import Event
 from app.extensions import db
+from app.participants.enums import ParticipantKind
 from app.participants.models import Participant
+from app.participants.services import people_only
 from app.privacy.models import DEFAULT_REPORT_THRESHOLD, DEFAULT_RETENTION_MONTHS, EventPolicy
 from app.privacy.recount import differences, rank
 from app.proposals.enums import ProposalStatus
@@ -30,7 +32,7 @@ from app.voting.models import Ballot
 log = logging.getLogger(__name__)
 
 #: token_hash of the stand-in voters a sealed (secret) ballot belongs to: never a SHA-256 hex digest,
-#: so no token can ever resolve to one
+#: so no token can ever resolve to one. What makes a row a stand-in is its `kind`, not this prefix.
 SEALED_PREFIX = "sealed:"
 #: what a participant's withdrawn-and-erased topic reads like
 ERASED_TITLE = "—"
@@ -153,7 +155,7 @@ def seal_ballots(event: Event) -> int:
     """
     voters = list(db.session.scalars(
         select(Ballot.participant_id).join(Participant, Participant.id == Ballot.participant_id)
-        .where(Ballot.event_id == event.id, ~Participant.token_hash.startswith(SEALED_PREFIX)).distinct()
+        .where(Ballot.event_id == event.id, people_only()).distinct()
     ))
     secrets.SystemRandom().shuffle(voters)
     sealed_at = utcnow()
@@ -166,8 +168,8 @@ def seal_ballots(event: Event) -> int:
 
 
 def _move_ballots(event_id: int, participant_id: int, at: datetime) -> None:
-    stand_in = Participant(event_id=event_id, token_hash=SEALED_PREFIX + secrets.token_hex(24), display_name="",
-                           joined_at=at)
+    stand_in = Participant(event_id=event_id, kind=ParticipantKind.STAND_IN,
+                           token_hash=SEALED_PREFIX + secrets.token_hex(24), display_name="", joined_at=at)
     db.session.add(stand_in)
     db.session.flush()
     db.session.execute(update(Ballot).where(Ballot.participant_id == participant_id)
@@ -259,7 +261,7 @@ def archive_of(event: Event) -> dict:
 
     run = db.session.scalar(select(QuizRun).where(QuizRun.event_id == event.id))
     people = db.session.scalar(select(func.count(Participant.id)).where(
-        Participant.event_id == event.id, ~Participant.token_hash.startswith(SEALED_PREFIX))) or 0
+        Participant.event_id == event.id, people_only())) or 0
     results = compute_results(event)
     return {
         "title": event.title,
@@ -287,7 +289,9 @@ def purge_event(event: Event) -> dict:
     counts["quiz_answers"] = db.session.execute(delete(QuizAnswer).where(QuizAnswer.event_id == event.id)).rowcount
     counts["cards"] = _purge_workshops(event.id)
     counts["proposals"] = db.session.execute(delete(Proposal).where(Proposal.event_id == event.id)).rowcount
-    counts["participants"] = db.session.execute(delete(Participant).where(Participant.event_id == event.id)).rowcount
+    # people, as every count says (a secret ballot's stand-in voters go too, uncounted)
+    counts["participants"] = policy.archive["participants"]
+    db.session.execute(delete(Participant).where(Participant.event_id == event.id))
     # the join code and projector secret stop working: nothing is left to join or project
     # (lower-case: a typed code is upper-cased, so it can never match a purged forum again)
     event.join_code = "x" + secrets.token_hex(3)[:5]

@@ -18,7 +18,7 @@ from app.events.models import Event, Theme
 from app.extensions import db
 from app.participants.enums import Profile
 from app.participants.models import Participant
-from app.participants.services import display_name
+from app.participants.services import display_name, people_only
 from app.proposals.enums import ProposalStatus
 from app.proposals.models import Proposal
 from app.restitution.document import (
@@ -143,7 +143,9 @@ def _names(ids) -> dict[int, str]:
 
 def _introduction(event: Event, settings: RestitutionSettings | None) -> Introduction:
     counts = dict(db.session.execute(
-        select(Participant.profile, func.count()).where(Participant.event_id == event.id).group_by(Participant.profile)
+        # people only: a secret ballot's stand-in voters are nobody (app/participants/enums.py)
+        select(Participant.profile, func.count()).where(Participant.event_id == event.id, people_only())
+        .group_by(Participant.profile)
     ).all())
     total = sum(counts.values())
     profiles = [ProfileCount(p.value, str(p.label), counts[p]) for p in Profile if counts.get(p)]

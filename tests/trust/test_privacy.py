@@ -70,10 +70,37 @@ def test_secret_ballot_unlinks_ballots_at_close_and_counts_stay_exact(app, clien
     assert mine["votes"] == {}
     result = barcamp_cli("recount", str(forum["id"]))
     assert result.exit_code == 0 and "OK" in result.output
-    dashboard_count = fresh_db("SELECT count(*) FROM participants WHERE event_id = :e AND token_hash NOT LIKE 'sealed:%'",
+    dashboard_count = fresh_db("SELECT count(*) FROM participants WHERE event_id = :e AND kind = 'PERSON'",
                                e=forum["id"])
     assert dashboard_count == [(3,)]
     assert policy(client, forum)["ballots_sealed"] is True
+
+
+def test_secret_ballot_stand_in_voters_are_in_no_count(app, client, voted_forum, fresh_db):
+    forum = voted_forum()
+    with app.app_context():
+        from app.common.db import write_transaction
+        from app.privacy.services import ensure_policy
+
+        with write_transaction():
+            ensure_policy(forum["id"]).secret_ballot = True
+    phase(app, forum, "closed")
+    headers = forum["organiser"]["headers"]
+
+    export = client.get(f"/api/v1/events/{forum['id']}/export?format=json", headers=headers).get_json()
+    with app.app_context():
+        from app.events.models import Event
+        from app.participants.services import count_participants
+        from app.privacy.services import archive_of
+
+        dashboard = count_participants(forum["id"])
+        archived = archive_of(db.session.get(Event, forum["id"]))["participants"]
+
+    assert (export["intro"]["participants"], export["intro"]["profiles"]) == (
+        3, [{"key": "none", "label": "Non renseigné", "count": 3}])
+    assert (dashboard, archived) == (3, 3)
+    assert fresh_db("SELECT kind, count(*) FROM participants WHERE event_id = :e GROUP BY kind ORDER BY kind",
+                    e=forum["id"]) == [("PERSON", 3), ("STAND_IN", 3)]
 
 
 def test_secret_ballot_one_ballot_constraint_still_holds_while_voting(client, make_event, make_participant,
