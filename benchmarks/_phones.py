@@ -155,6 +155,9 @@ class LeanPhone(asyncio.Protocol):
         for future in (self._handshake, self._namespace_ready, *futures):
             if future is not None and not future.done():
                 future.set_exception(error)
+        for future in (self._handshake, self._namespace_ready):
+            if future is not None and not future.cancelled():
+                future.exception()  # retrieved: nobody may be awaiting them any more (no asyncio warning)
         if self._writable is not None:
             self._writable.set()  # a writer waiting in drain() sees `closed`
 
@@ -287,6 +290,7 @@ class LeanPhone(asyncio.Protocol):
             self._ack(rest, sum(len(frame) for frame in frames))
 
     def _fail(self, error: Exception) -> None:
+        self.close_reason = self.close_reason or str(error)
         for future in (self._handshake, self._namespace_ready):
             if future is not None and not future.done():
                 future.set_exception(error)

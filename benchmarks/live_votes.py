@@ -413,15 +413,26 @@ def histogram_delta(after: dict[float, int], before: dict[float, int]) -> dict[f
     return {bound: count - before.get(bound, 0) for bound, count in after.items()}
 
 
-def bucket_percentile(buckets: dict[float, int], p: float) -> float | None:
-    """The upper bound (ms) of the histogram bucket holding the p-th percentile."""
+def bucket_percentile(buckets: dict[float, int], p: float) -> float | str | None:
+    """The upper bound (ms) of the histogram bucket holding the p-th percentile; past the last
+    finite bound, ">" that bound (a string); None without observations."""
     total = buckets.get(float("inf"), 0)
     if not total:
         return None
     for bound in sorted(buckets):
         if buckets[bound] >= total * p / 100:
+            if bound == float("inf"):
+                finite = [b for b in buckets if b != float("inf")]
+                return f">{max(finite) * 1000:g}" if finite else None
             return bound * 1000
     return None
+
+
+def le(value) -> str:
+    """A histogram bucket bound for print: "<= 25.0", ">10000" as is, "-" for none."""
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else f"<= {value:g}"
 
 
 # -- the join phase ----------------------------------------------------------------------------
@@ -784,9 +795,10 @@ def side_by_side(client: str, server: str) -> str:
 
 
 def server_buckets(p50, p99, count=None) -> str:
-    if not p50 and not p99:
+    """The server's p50 / p99 buckets; "not exported" when the histogram has no such event."""
+    if p50 is None and p99 is None:
         return "not exported" if count in (None, 0) else "-"
-    return f"<= {p50} / <= {p99}"
+    return f"{le(p50)} / {le(p99)}"
 
 
 def join_lines(f: dict, prefix: str = "join") -> list[tuple[str, str]]:
@@ -874,7 +886,7 @@ def main() -> None:
         ("lost / duplicated", f"{f['lost']} / {f['duplicated']}"),
         ("stored without ack (timed out)", str(f["stored_without_ack"])),
         ("full GCs from the last join to the end (longest)",
-         f"{f['full_gcs_voting']} (<= {f['full_gc_longest_bucket_ms']} ms)"),
+         f"{f['full_gcs_voting']} ({le(f['full_gc_longest_bucket_ms'])} ms)"),
         ("tallies received by the projector", str(f["tallies_received"])),
         ("server RSS connected / peak (MB)", f"{f['server_rss_connected_mb']} / {f['server_rss_peak_mb']}"),
         ("setup: join with the code + connect (s)", str(f["setup_seconds"])),
