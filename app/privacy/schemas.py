@@ -53,6 +53,8 @@ class ForgetOut(BaseModel):
     votes_kept_anonymously: int
     quiz_answers: int
     cards: int
+    #: workshops whose board changed (cards removed, dots withdrawn): open boards get it without them
+    workshops: list[int]
 
 
 class AccountDelete(BaseModel):

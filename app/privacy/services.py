@@ -190,7 +190,9 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     withdrawn topic). Quiz answers: deleted. Votes: withdrawn while the vote is open; once it is
     closed they stay in the final count but move to a stand-in voter (the link to the person is gone).
     Workshop sign-ups: given up, each freed seat going to the first on the waiting list (the caller
-    then calls `realtime.signups_changed`). The participant row and its token go last.
+    then calls `realtime.signups_changed`). Workshop cards and dots: `workshops` lists the boards
+    they changed (the caller then calls `realtime.board_changed` for each). The participant row and
+    its token go last.
     """
     topics = list(db.session.scalars(select(Proposal).where(Proposal.author_id == participant.id)))
     for proposal in topics:
@@ -205,6 +207,7 @@ def forget_participant(event: Event, participant: Participant) -> dict:
         db.session.execute(delete(Ballot).where(Ballot.participant_id == participant.id))
         kept_votes = 0
     answers = db.session.execute(delete(QuizAnswer).where(QuizAnswer.participant_id == participant.id)).rowcount
+    boards = _boards_of(participant.id)
     cards = _erase_cards(participant.id)
     leave_all(event, participant)
     from app.moderation.models import Report
@@ -213,7 +216,19 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     db.session.execute(delete(Participant).where(Participant.id == participant.id))
     db.session.flush()
     return {"topics": [p.id for p in topics], "votes_withdrawn": votes, "votes_kept_anonymously": kept_votes,
-            "quiz_answers": answers, "cards": cards}
+            "quiz_answers": answers, "cards": cards, "workshops": boards}
+
+
+def _boards_of(participant_id: int) -> list[int]:
+    """The workshops whose board shows this participant's cards or dots (their erasure changes it)."""
+    try:
+        from app.workshops.models import Card, CardDot
+    except ImportError:  # the workshops area is optional
+        return []
+    wrote = select(Card.workshop_id).where(Card.author_participant_id == participant_id,
+                                           Card.deleted_at.is_(None))
+    dotted = select(CardDot.workshop_id).where(CardDot.participant_id == participant_id)
+    return sorted(set(db.session.scalars(wrote.union(dotted))))
 
 
 def _erase_cards(participant_id: int) -> int:

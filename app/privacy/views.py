@@ -124,13 +124,16 @@ def with_french_date(policy: dict) -> dict:
 
 
 def _publish_forgotten(event: Event, done: dict) -> None:
-    """Tell every screen the erased participant's topics are gone, recount, and send the grid's seats."""
+    """Tell every screen the erased participant's topics are gone, recount, send the grid's seats and the
+    boards without their cards and dots."""
     from app import realtime
 
     for topic_id in done["topics"]:
         realtime.proposal_changed({"id": topic_id, "event_id": event.id, "status": "withdrawn"})
     realtime.tally_changed(event.id)
     realtime.signups_changed(event.id)  # freed seats and promotions (nothing is sent if the grid is unchanged)
+    for workshop_id in done["workshops"]:
+        realtime.board_changed(workshop_id)
 
 
 # -- participant pages -----------------------------------------------------------------------------

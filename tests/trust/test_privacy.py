@@ -200,7 +200,7 @@ def test_participant_erases_own_contributions_while_voting(client, voted_forum, 
 
     assert response.status_code == 200
     assert response.get_json() == {"topics": [forum["topics"][0]], "votes_withdrawn": 2, "votes_kept_anonymously": 0,
-                                   "quiz_answers": 0, "cards": 0}
+                                   "quiz_answers": 0, "cards": 0, "workshops": []}
     assert fresh_db("SELECT count(*) FROM participants WHERE id = :p", p=me["id"]) == [(0,)]
     assert fresh_db("SELECT title, description, status, author_id FROM proposals WHERE id = :t",
                     t=forum["topics"][0]) == [("—", "", "WITHDRAWN", None)]

@@ -218,3 +218,25 @@ def test_open_boards_hear_a_rename_then_the_deletion(socket_client, client, boar
     assert renamed["board"]["workshop"]["deleted"] is False
     assert gone["version"] > renamed["version"]
     assert (rejoined["ok"], rejoined["error"]["code"]) == (False, "workshop_not_found")
+
+
+def test_a_participants_erasure_reaches_open_boards(socket_client, client, board):
+    wid = board["workshop"]["id"]
+    alice = board["alice"]
+    bob, _ = join(socket_client, board["bob"]["token"], wid)
+    inbox = Inbox(bob)
+    client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "constat", "text": "Carte d'Alice"},
+                headers=alice["headers"])
+    proposal = client.post(f"/api/v1/workshops/{wid}/cards", json={"section": "propositions",
+                                                                   "text": "Proposition de Bob"},
+                           headers=board["bob"]["headers"]).get_json()["id"]
+    client.put(f"/api/v1/workshops/{wid}/dots/{proposal}", json={"value": 2}, headers=alice["headers"])
+    before = wait_for(lambda: (m := inbox.boards()) and len(texts(m[-1]["board"])) == 2
+                      and m[-1]["board"]["sections"][2]["cards"][0]["dots"] == 2 and m[-1])
+
+    erased = client.delete(f"/api/v1/events/{board['event']['id']}/me", headers=alice["headers"])
+
+    assert erased.status_code == 200 and erased.get_json()["cards"] == 1
+    after = wait_for(lambda: (m := inbox.boards()) and m[-1]["version"] > before["version"] and m[-1])
+    assert texts(after["board"]) == ["Proposition de Bob"]
+    assert after["board"]["sections"][2]["cards"][0]["dots"] == 0
