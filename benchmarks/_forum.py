@@ -247,6 +247,7 @@ class Phone:
                 received = time.time()
             if ack.get("ok"):
                 record["latency"] = received - sent
+                record["bytes"] = ack.get("bytes")  # the lean phone's: the state's size on the wire
             else:
                 record["error"] = (ack.get("error") or {}).get("code", "refused")
         except asyncio.TimeoutError:

@@ -55,8 +55,8 @@ class LeanPhone(asyncio.Protocol):
         self.pending: dict[int, tuple[asyncio.Future, bool]] = {}  # ack id -> (future, light)
         #: called with the raw ack ("[...]" bytes) of an emit nobody awaits (see `emit`)
         self.on_unclaimed_ack = None
-        #: a binary packet waiting for its attachments: (packet type, header bytes, count, frames)
-        self._binary: tuple[bytes, bytes, int, list[bytes]] | None = None
+        #: a binary packet waiting for its attachments: (packet type, packet, offset, count, frames)
+        self._binary: tuple[bytes, bytes, int, int, list[bytes]] | None = None
         self._writable: asyncio.Event | None = None
         self._now = 0.0
         self.events: Counter[str] = Counter()
@@ -212,31 +212,31 @@ class LeanPhone(asyncio.Protocol):
                 self.transport.write(struct.pack("!BB", 0x8A, 0x80 | len(payload)) + b"\0\0\0\0" + payload)
 
     def _packet(self, payload: bytes) -> None:
+        """One Engine.IO packet. Offsets, not slices: a join's ack is 100 KB, copied once at most."""
         kind = payload[:1]
-        if kind == b"4":  # Engine.IO message = one Socket.IO packet
-            body = payload[1:]
-            ns = self.namespace.encode()
-            packet_type = body[:1]
-            rest = body[1:]
+        if kind == b"4":  # Engine.IO message = one Socket.IO packet: <type>[<count>-][<namespace>,]...
+            packet_type = payload[1:2]
+            pos = 2
             attachments = 0
             if packet_type in (b"5", b"6"):  # binary event / ack: <count>-<namespace>,...
-                dash = rest.find(b"-")
-                attachments = int(rest[:dash])
-                rest = rest[dash + 1:]
-            if rest.startswith(ns):
-                rest = rest[len(ns) + 1:]  # the namespace and its comma
+                dash = payload.find(b"-", pos)
+                attachments = int(payload[pos:dash])
+                pos = dash + 1
+            ns = self.namespace.encode()
+            if payload.startswith(ns, pos):
+                pos += len(ns) + 1  # the namespace and its comma
             if attachments:
-                self._binary = (packet_type, rest, attachments, [])
+                self._binary = (packet_type, payload, pos, attachments, [])
                 return
             if packet_type in (b"2", b"5"):
-                self._event(rest)
+                self._event(payload, pos)
             elif packet_type in (b"3", b"6"):
-                self._ack(rest, 0)
+                self._ack(payload, pos, 0)
             elif packet_type == b"0":
                 if not self._namespace_ready.done():
                     self._namespace_ready.set_result(None)
             elif packet_type == b"4":
-                self._fail(ConnectionClosed("namespace refused: " + rest.decode(errors="replace")))
+                self._fail(ConnectionClosed("namespace refused: " + payload[pos:].decode(errors="replace")))
             elif packet_type == b"1":
                 self.close_reason = "Socket.IO disconnect packet"
                 self.transport.close()
@@ -249,45 +249,44 @@ class LeanPhone(asyncio.Protocol):
             self.close_reason = "Engine.IO close packet"
             self.transport.close()
 
-    def _event(self, rest: bytes) -> None:
-        """An event we did not ask for: count it by name, decode nothing."""
-        name_end = rest.find(b'"', 2)
-        name = rest[2:name_end].decode()
+    def _event(self, data: bytes, pos: int) -> None:
+        """An event we did not ask for (["name",...] from `pos`): count it by name, decode nothing."""
+        name_end = data.find(b'"', pos + 2)
+        name = data[pos + 2:name_end].decode()
         self.events[name] += 1
         if name in self.keep:
-            self.last_event[name] = rest.decode()
+            self.last_event[name] = data[pos:].decode()
 
-    def _ack(self, rest: bytes, extra_bytes: int) -> None:
-        """An acknowledgement: <id>[args]."""
-        bracket = rest.find(b"[")
-        body = rest[bracket:]
-        entry = self.pending.get(int(rest[:bracket]))
+    def _ack(self, data: bytes, pos: int, extra_bytes: int) -> None:
+        """An acknowledgement: <id>[args] from `pos`."""
+        bracket = data.find(b"[", pos)
+        entry = self.pending.get(int(data[pos:bracket]))
         if entry is None:
             if self.on_unclaimed_ack is not None:
-                self.on_unclaimed_ack(body)
+                self.on_unclaimed_ack(data[bracket:])
             return
         future, light = entry
         if future.done():
             return
         if light:
-            future.set_result(light_ack(body, len(body) + extra_bytes, self._now))
+            future.set_result(light_ack(data, bracket, extra_bytes, self._now))
         else:
-            args = json.loads(body)
+            args = json.loads(data[bracket:])
             future.set_result(args[0] if args else None)
 
     def _attachment(self, payload: bytes) -> None:
         """A binary frame: the next attachment of the binary packet being received."""
         if self._binary is None:
             return
-        packet_type, rest, count, frames = self._binary
+        packet_type, data, pos, count, frames = self._binary
         frames.append(payload)
         if len(frames) < count:
             return
         self._binary = None
         if packet_type == b"5":
-            self._event(rest)
+            self._event(data, pos)
         else:  # attachments are not decoded: a light ack says ok and counts the bytes
-            self._ack(rest, sum(len(frame) for frame in frames))
+            self._ack(data, pos, sum(len(frame) for frame in frames))
 
     def _fail(self, error: Exception) -> None:
         self.close_reason = self.close_reason or str(error)
@@ -298,11 +297,13 @@ class LeanPhone(asyncio.Protocol):
             self.transport.close()
 
 
-def light_ack(body: bytes, size: int, received_at: float) -> dict:
-    """{"ok": True, "bytes", "received_at"} for an ack starting [{"ok": true; else the decoded ack + those keys."""
-    if body[:24].replace(b" ", b"").startswith(b'[{"ok":true'):
+def light_ack(data: bytes, start: int, extra_bytes: int, received_at: float) -> dict:
+    """The ack data[start:] ("[{...}, ...]"): {"ok": True, "bytes", "received_at"} when it starts
+    [{"ok": true (not decoded); else the decoded first argument with those two keys added."""
+    size = len(data) - start + extra_bytes
+    if data[start:start + 24].replace(b" ", b"").startswith(b'[{"ok":true'):
         return {"ok": True, "bytes": size, "received_at": received_at}
-    args = json.loads(body)
+    args = json.loads(data[start:])
     first = args[0] if args else None
     if not isinstance(first, dict):
         first = {"ok": False, "error": {"code": "unexpected_ack", "message": repr(first)[:200]}}

@@ -481,10 +481,12 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
 
 def join_figures(phase: dict) -> dict:
     joins, hist, storm_cpu, storm_wall = phase["joins"], phase["join_hist"], phase["storm_cpu"], phase["storm_wall"]
+    sizes = [j["bytes"] for j in joins if j.get("bytes")]
     return {
         **latency_summary(joins, "join"),
         # live.js gives up on a join after 8 s and asks again 3 s later: more load, not modelled here
         "joins_over_8s": sum(1 for j in joins if j["timed_out"] or (j["latency"] or 0) > 8),
+        "join_ack_kb_median": round(statistics.median(sizes) / 1024, 1) if sizes else None,
         "server_join_p50_bucket_ms": bucket_percentile(hist, 50),
         "server_join_p99_bucket_ms": bucket_percentile(hist, 99),
         "server_join_count": hist.get(float("inf"), 0),
@@ -814,6 +816,7 @@ def join_lines(f: dict, prefix: str = "join") -> list[tuple[str, str]]:
          f"{f['join_sent']} / {f['join_acked']} / {f['join_timed_out']} / {f['joins_over_8s']}"
          + (f"   refused {f['join_refused']}" if f["join_refused"] else "")),
         ("  first join -> last ack (s)", str(f["join_first_to_last_ack_s"])),
+        ("  join ack size, median (KB)", str(f["join_ack_kb_median"])),
     ]
     if f["join_storm"]:
         lines.append(("  server CPU per join (ms)", f"{f['server_cpu_ms_per_join']}   "
