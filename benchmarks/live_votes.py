@@ -159,8 +159,9 @@ async def phones_session(urls, code, event_id, count, seed, conn, client_kind, j
 async def phones_report(phones: list[Phone], storm, conn, kind: str, results: list) -> None:
     """Wait for the reconnect storm, send the results, hang up when the main process says so."""
     loop = asyncio.get_running_loop()
-    if storm is not None:
-        await asyncio.wait_for(storm, 120)
+    if storm is not None:  # bounded: a phone still reconnecting after 180 s is reported as it stands
+        await asyncio.wait([storm], timeout=180)
+        storm.cancel()
     conn.send((kind, {"results": results, "reconnects": reconnect_records(phones)}))
     await loop.run_in_executor(None, conn.recv)  # the main process has its final figures: hang up
     await asyncio.gather(*(p.close() for p in phones), return_exceptions=True)
