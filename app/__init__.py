@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, jsonify, request
 from flask.ctx import RequestContext
 
 from app import realtime
+from app.common.jsonbounds import BoundedJSONProvider
 from app.config import Config, load_config
 from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
 
@@ -36,6 +37,9 @@ class BarcampFlask(Flask):
     time. The adapter depends only on the environ, so it is kept there; and once the connection
     has its session (`saved_session`), the context starts with it instead of opening the cookie.
     """
+
+    #: request bodies are parsed with their nesting bounded (a deep one is 400, not a RecursionError)
+    json_provider_class = BoundedJSONProvider
 
     def create_url_adapter(self, request):
         if request is None:
@@ -122,6 +126,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.accounts import views as _accounts_views  # noqa: F401
+    from app.accounts.identity import authenticate
     from app.common.api import API_PREFIX, openapi_document
     from app.events import bp as events_bp
     from app.events import views as _events_views  # noqa: F401
@@ -170,6 +175,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.accessibility import views as _accessibility_views  # noqa: F401 - /accessibilite
 
     app.register_blueprint(accessibility_bp)
+
+    # api_route checks the caller before it reads a body; the rule lives with the identities
+    app.extensions["barcamp_authenticate"] = authenticate
 
     @app.get(API_PREFIX + "/openapi.json")
     def openapi():

@@ -106,20 +106,55 @@ def current_identity() -> Identity | None:
     return identity
 
 
-def api_auth(*kinds: str):
-    """Require one of the identity kinds for an API endpoint; passes `identity`."""
+def session_identity(kinds: tuple[str, ...]) -> Identity | None:
+    """The caller from the browser's session cookie: a logged-in organiser, or the phone of the URL's forum.
+
+    Only for downloads a browser opens as a link (a GET that changes nothing, so no CSRF risk);
+    every other API call authenticates with a bearer token (see current_identity).
+    """
+    from flask_login import current_user
+
+    if "organiser" in kinds and current_user.is_authenticated:
+        return Identity("organiser", organiser=current_user._get_current_object())
+    event_id = (request.view_args or {}).get("event_id")
+    if "participant" in kinds and event_id is not None:
+        participant = participant_from_token(session_participant_token(event_id))
+        if participant is not None:
+            return Identity("participant", participant=participant, event_id=participant.event_id)
+    return None
+
+
+def authenticate(kinds: tuple[str, ...], *, session_auth: bool = False) -> Identity:
+    """Resolve the API caller and check its kind: 401 without a valid token, 403 with another kind.
+
+    `api_route` calls it before it reads the body, so an anonymous caller learns nothing about
+    what the body should be.
+    """
+    identity = current_identity()
+    if identity is None and session_auth:
+        identity = session_identity(kinds)
+        g.identity = identity
+    if identity is None:
+        raise Unauthorized("unauthorized", _("Jeton d'accès manquant ou invalide."))
+    if identity.kind not in kinds:
+        raise Forbidden("forbidden", _("Cette action n'est pas permise avec ce jeton."))
+    return identity
+
+
+def api_auth(*kinds: str, session_auth: bool = False):
+    """Require one of the identity kinds for an API endpoint; passes `identity`.
+
+    `api_route(auth=…)` must document the same kinds (it checks them first, and refuses at start-up
+    a view whose kinds differ); `session_auth` also accepts the browser's session (see session_identity).
+    """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            identity = current_identity()
-            if identity is None:
-                raise Unauthorized("unauthorized", _("Jeton d'accès manquant ou invalide."))
-            if identity.kind not in kinds:
-                raise Forbidden("forbidden", _("Cette action n'est pas permise avec ce jeton."))
-            kwargs["identity"] = identity
+            kwargs["identity"] = authenticate(kinds, session_auth=session_auth)
             return view(*args, **kwargs)
 
+        wrapper.api_auth = (tuple(kinds), session_auth)
         return wrapper
 
     return decorator

@@ -19,7 +19,7 @@ class SimilarList(RootModel[list[SimilarTopic]]):
     """Up to 5 visible topics similar to the text, best first."""
 
 
-class MergeIn(BaseModel):
+class TopicMergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     #: merge into this existing topic (kept, retitled); without it, a new topic is created
     into: int | None = None

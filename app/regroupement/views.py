@@ -22,7 +22,7 @@ from app.regroupement.forms import MergeForm
 from app.regroupement.models import Merge
 from app.regroupement.schemas import (
     GroupList,
-    MergeIn,
+    TopicMergeIn,
     MergeList,
     MergeOut,
     SimilarList,
@@ -78,7 +78,7 @@ def _broadcast_undo(event_id: int, restored: list[Proposal], deleted: int | None
         publish(proposal)
 
 
-def do_merge(event, data: MergeIn) -> Merge:
+def do_merge(event, data: TopicMergeIn) -> Merge:
     """One transaction, then the broadcasts: the page and the API call this."""
     with write_transaction():
         merge = merge_topics(event, data.proposal_ids, data.title, data.description, into=data.into)
@@ -120,9 +120,9 @@ def api_groups(event_id: int, identity: Identity):
 
 @api_route(bp, "/events/<int:event_id>/proposals/merge", "POST",
            summary="Merge topics into one (existing `into`, or a new topic); votes carried over",
-           body=MergeIn, response=MergeOut, status=201, auth=("organiser",), errors=(404, 409))
+           body=TopicMergeIn, response=MergeOut, status=201, auth=("organiser",), errors=(404, 409))
 @api_auth("organiser")
-def api_merge(event_id: int, data: MergeIn, identity: Identity):
+def api_merge(event_id: int, data: TopicMergeIn, identity: Identity):
     event = event_for(identity, event_id)
     return jsonify(merge_out(do_merge(event, data))), 201
 
@@ -196,7 +196,7 @@ def page_merge(event_id: int):
                 flash(str(message), "error")
         return redirect(back)
     try:
-        data = MergeIn(into=int(form.into.data) if form.into.data else None, proposal_ids=form.proposal_ids.data,
+        data = TopicMergeIn(into=int(form.into.data) if form.into.data else None, proposal_ids=form.proposal_ids.data,
                        title=form.title.data, description=form.description.data or "")
         merge = do_merge(event, data)
     except ValidationError:

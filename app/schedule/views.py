@@ -9,14 +9,13 @@ from app import realtime
 from app.accounts.identity import (
     Identity,
     api_auth,
-    current_identity,
     event_for,
     projector_auth_token,
     session_participant_token,
 )
 from app.common.api import api_route
 from app.common.db import write_transaction
-from app.common.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+from app.common.errors import Conflict, DomainError, Forbidden, NotFound
 from app.events.presenters import projector_url
 from app.events.services import (
     find_event_by_projector_token,
@@ -207,9 +206,10 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 @api_route(bp, "/events/<int:event_id>/agenda.ics", "GET",
-           summary="The published grid as an iCalendar file (text/calendar)",
-           auth=("organiser", "participant", "projector"), errors=(404, 409))
-@api_auth("organiser", "participant", "projector")
+           summary="The grid as an iCalendar file (text/calendar): published for participants and the "
+                   "projector, always for the organiser (bearer token, or the logged-in organiser's session)",
+           auth=("organiser", "participant", "projector"), session_auth=True, errors=(404, 409))
+@api_auth("organiser", "participant", "projector", session_auth=True)
 def api_agenda(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
     if identity.kind != "organiser" and not grid.is_published(event):
@@ -219,16 +219,9 @@ def api_agenda(event_id: int, identity: Identity):
 
 @api_route(bp, "/events/<int:event_id>/me/agenda.ics", "GET",
            summary="The participant's own programme as an iCalendar file (bearer token or the phone's cookie)",
-           auth=("participant",), errors=(404,))
-def api_my_agenda(event_id: int):
-    identity = current_identity()
-    if identity is None:  # the phone downloads it with its session cookie (a read, no CSRF risk)
-        participant = participant_from_token(session_participant_token(event_id))
-        identity = Identity("participant", participant=participant, event_id=event_id) if participant else None
-    if identity is None:
-        raise Unauthorized("unauthorized", _("Jeton d'accès manquant ou invalide."))
-    if identity.kind != "participant":
-        raise Forbidden("forbidden", _("Cette action n'est pas permise avec ce jeton."))
+           auth=("participant",), session_auth=True, errors=(404,))
+@api_auth("participant", session_auth=True)
+def api_my_agenda(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
     mine = {m["session_id"]: m["status"] for m in signups.my_signups(event, identity.participant)}
     sessions = [s for s in grid.list_sessions(event) if s.id in mine]
