@@ -182,10 +182,13 @@ def demo_command():
 @click.argument("event_id", type=int)
 @with_appcontext
 def recount_command(event_id: int):
-    """Recount a forum from its stored ballots and compare with the live results (exit 1 on mismatch)."""
+    """Recount a forum from its stored ballots and compare with the live results; check every budget.
+
+    Exit 1 on a mismatch, or when a participant is over a budget (forum dots, workshop dots).
+    """
     from app.common.errors import DomainError
     from app.events.services import get_event
-    from app.privacy.services import recount
+    from app.privacy.services import budget_breaches, recount
 
     try:
         event = get_event(event_id)
@@ -197,12 +200,18 @@ def recount_command(event_id: int):
                f"{len(shown['ranking'])} topic(s)")
     for row in shown["ranking"]:
         click.echo(f"  {row['rank']:>3}. {row['score']:>8} {row['voters']:>5} voter(s)  {row['title']}")
+    breaches = budget_breaches(event)
     if diffs:
         click.echo("MISMATCH between the stored ballots and the live results:")
         for line in diffs:
             click.echo(f"  {line}")
+    if breaches:
+        click.echo("OVER BUDGET: participants whose stored ballots or dots exceed the budget:")
+        for line in breaches:
+            click.echo(f"  {line}")
+    if diffs or breaches:
         sys.exit(1)
-    click.echo("OK: the recount equals the live results")
+    click.echo("OK: the recount equals the live results; nobody is over budget")
 
 
 @cli.command("purge")

@@ -143,6 +143,14 @@ def review_card(event: Event, card_id: int, decision: str):
     if decision == "restore":
         if card.hidden_at is not None:
             _hide_card(card, False)
+            if card.is_visible:
+                from app.workshops.services import trim_over_budget
+
+                # its dots count again: nobody may end up over the workshop's budget
+                trimmed = trim_over_budget(card)
+                if trimmed:
+                    log.info("card %s restored: %s participant(s) over budget trimmed by %s dot(s)", card.id,
+                             len(trimmed), sum(trimmed.values()))
         status = ReportStatus.RESTORED
     elif decision == "confirm":
         if card.is_visible:

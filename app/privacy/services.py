@@ -145,6 +145,44 @@ def recount(event: Event) -> tuple[dict, dict, list[str]]:
     return counted, live, differences(counted, live)
 
 
+def budget_breaches(event: Event) -> list[str]:
+    """Every participant over a budget, one line each (empty when none): what `barcamp recount` checks too.
+
+    Dots mode: a voter's ballots on visible topics above the forum's dots; every mode's workshops: a
+    participant's dots on visible cards above the workshop's budget. Voters appear as their pseudonyms
+    (the ids of the ballot download). The services never store this; a line here means a row changed
+    behind their back or a bug.
+    """
+    from app.events.enums import VotingMode
+
+    policy = policy_of(event.id)
+    key = policy.pseudonym_key or f"{event.id}:{event.projector_token}"
+    lines = []
+    if event.voting_mode == VotingMode.DOTS:
+        spent = db.session.execute(
+            select(Ballot.participant_id, func.sum(Ballot.value)).join(Proposal, Proposal.id == Ballot.proposal_id)
+            .where(Ballot.event_id == event.id, Proposal.status == ProposalStatus.VISIBLE)
+            .group_by(Ballot.participant_id).having(func.sum(Ballot.value) > event.dots_budget)
+            .order_by(Ballot.participant_id)).all()
+        lines += [f"voter {pseudonym(key, pid)}: {total} dots of {event.dots_budget} on visible topics"
+                  for pid, total in spent]
+    try:
+        from app.workshops.models import Card, CardDot, Workshop
+    except ImportError:  # the workshops area is optional
+        return lines
+    on_cards = db.session.execute(
+        select(Workshop.id, Workshop.dots_budget, CardDot.participant_id, func.sum(CardDot.value))
+        .join(CardDot, CardDot.workshop_id == Workshop.id).join(Card, Card.id == CardDot.card_id)
+        .where(Workshop.event_id == event.id, Workshop.deleted_at.is_(None), Card.deleted_at.is_(None),
+               Card.hidden_at.is_(None), Card.merged_into_id.is_(None))
+        .group_by(Workshop.id, Workshop.dots_budget, CardDot.participant_id)
+        .having(func.sum(CardDot.value) > Workshop.dots_budget)
+        .order_by(Workshop.id, CardDot.participant_id)).all()
+    lines += [f"workshop {wid}: participant {pseudonym(key, pid)}: {total} dots of {budget} on visible cards"
+              for wid, budget, pid, total in on_cards]
+    return lines
+
+
 # -- secret ballot -----------------------------------------------------------------------------------------
 def seal_ballots(event: Event) -> int:
     """Delete the link between participants and their ballots; return how many voters were unlinked.

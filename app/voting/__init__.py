@@ -3,3 +3,7 @@ this area's models never drags in another area's views (no import cycles)."""
 from flask import Blueprint
 
 bp = Blueprint("voting", __name__)
+
+# The hooks go with the models, not with the views: wherever ballots exist (app, CLI, a test without
+# create_app), a topic shown again trims the ballots it would push over budget.
+from app.voting import hooks  # noqa: E402,F401

@@ -201,3 +201,49 @@ def visible_totals(event_id: int, participant_ids: list[int]) -> dict[int, int]:
         .group_by(Ballot.participant_id)
     ).all()
     return {pid: int(total) for pid, total in rows}
+
+
+# -- a topic shown again (app/voting/hooks.py): no voter over budget -------------------------------
+def trim_over_budget(connection, proposal_id: int) -> dict[int, int]:
+    """Trim the ballots on a topic shown again so that no voter exceeds the forum's dots budget.
+
+    While a topic is hidden its ballots stop counting and its dots go back to the voters, who may
+    spend them elsewhere; when the topic is restored, each voter now over budget loses the excess
+    from their ballot on *this* topic (the one they could not see when they spent), down to no
+    ballot. Voters within budget keep theirs. Deterministic: one pass, by voter id. Return
+    {participant: dots removed}. The topic must already be visible in the database; runs on
+    `connection` (the flush's own, see app/voting/hooks.py). Modes without a budget keep every ballot.
+    """
+    rules = connection.execute(
+        select(Event.id, Event.voting_mode, Event.dots_budget).join(Proposal, Proposal.event_id == Event.id)
+        .where(Proposal.id == proposal_id)).one_or_none()
+    if rules is None or rules.voting_mode != VotingMode.DOTS:
+        return {}
+    on_topic = connection.execute(
+        select(Ballot.id, Ballot.participant_id, Ballot.value).where(Ballot.proposal_id == proposal_id)
+        .order_by(Ballot.participant_id)).all()
+    if not on_topic:
+        return {}
+    voters = [row.participant_id for row in on_topic]
+    if not is_sqlite():  # the lock record_ballots takes first: no concurrent vote of theirs interleaves
+        connection.execute(select(Participant.id).where(Participant.id.in_(voters)).order_by(Participant.id)
+                           .with_for_update()).all()
+    totals = dict(connection.execute(
+        select(Ballot.participant_id, func.sum(Ballot.value)).join(Proposal, Proposal.id == Ballot.proposal_id)
+        .where(Ballot.event_id == rules.id, Ballot.participant_id.in_(voters),
+               Proposal.status == ProposalStatus.VISIBLE)
+        .group_by(Ballot.participant_id)).all())
+    trimmed: dict[int, int] = {}
+    now = utcnow()
+    for row in on_topic:
+        over = int(totals.get(row.participant_id, 0)) - rules.dots_budget
+        if over <= 0:
+            continue
+        cut = min(over, row.value)
+        if cut == row.value:
+            connection.execute(delete(Ballot).where(Ballot.id == row.id))
+        else:
+            connection.execute(Ballot.__table__.update().where(Ballot.__table__.c.id == row.id)
+                               .values(value=row.value - cut, updated_at=now))
+        trimmed[row.participant_id] = cut
+    return trimmed

@@ -211,10 +211,37 @@
   function applyBoard(state, stateVersion) {
     if (version !== null && stateVersion <= version) return;
     version = stateVersion;
+    var previous = board;
     board = state;
     showTitle(state.workshop.title);
     if (state.workshop.deleted) { markDeleted(); return; }
     render();
+    if (myDotsMayHaveChanged(previous, state)) refreshMe();
+  }
+
+  // The board is the same for every phone; my own dots are not in it. A card I put dots on left the
+  // board (hidden, removed, merged: the dots come back), or a card holding dots came back (restored:
+  // the server trimmed the dots that would exceed a budget): ask again for my dots and what remains.
+  function myDotsMayHaveChanged(previous, next) {
+    if (projector || me.kind !== "participant" || !previous) return false;
+    var before = {}, after = {}, back = false;
+    previous.sections.forEach(function (s) { s.cards.forEach(function (c) { before[c.id] = true; }); });
+    next.sections.forEach(function (s) {
+      s.cards.forEach(function (c) {
+        after[c.id] = true;
+        if (!before[c.id] && c.dots > 0) back = true;
+      });
+    });
+    return back || Object.keys(me.dots).some(function (id) { return !after[id]; });
+  }
+
+  function refreshMe() {
+    emit("workshop_join", { workshop_id: workshopId }).then(function (ack) {
+      if (!ack || !ack.ok || !ack.board.me) return;
+      me = ack.board.me;
+      me.reported = me.reported || [];
+      render();
+    });
   }
 
   var initialTitle = document.querySelector("[data-workshop-title]");

@@ -16,7 +16,7 @@ from app.workshops.services.boards import (board_me, board_state, card_dot_total
                                            workshops_out)
 from app.workshops.services.cards import (EDITABLE_FIELDS, FACILITATOR_FIELDS, Caller, CardConflict, add_card,
                                           edit_card, merge_cards, remove_card, require_reporter)
-from app.workshops.services.dots import record_dots
+from app.workshops.services.dots import record_dots, trim_over_budget
 from app.workshops.services.workshops import (FACILITATOR_TOKEN_PREFIX, claim_facilitator, create_workshop,
                                               delete_workshop, get_workshop, hash_token, is_facilitator, is_member,
                                               join_workshop, list_workshops, may_read, member_of, rename_workshop,
@@ -27,6 +27,7 @@ __all__ = [
     "board_me", "board_state", "card_dot_totals", "card_out", "claim_facilitator", "create_workshop",
     "delete_workshop", "edit_card", "facilitator_out", "get_workshop", "hash_token", "is_facilitator", "is_member",
     "join_workshop", "list_workshops", "may_read", "member_of", "merge_cards", "my_dots", "record_dots",
-    "remove_card", "rename_workshop", "require_reporter", "set_facilitator", "single_card_out", "visible_cards",
+    "remove_card", "rename_workshop", "require_reporter", "set_facilitator", "single_card_out", "trim_over_budget",
+    "visible_cards",
     "visible_only", "workshop_topics", "workshops_from_ranking", "workshops_out",
 ]

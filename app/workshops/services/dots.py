@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from app.common.db import is_sqlite, utcnow
 from app.common.errors import Conflict, Forbidden, NotFound
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.participants.models import Participant
 from app.workshops.enums import CardSection
 from app.workshops.models import Card, CardDot, Workshop
-from app.workshops.services.boards import my_dots
+from app.workshops.services.boards import my_dots, visible_only
 from app.workshops.services.workshops import join_workshop
 
 def record_dots(workshop_id: int, participant_id: int, card_id: int, value: int) -> tuple[int, int]:
@@ -70,3 +70,42 @@ def record_dots(workshop_id: int, participant_id: int, card_id: int, value: int)
         session.execute(update(CardDot).where(CardDot.participant_id == participant_id, CardDot.card_id == card_id)
                         .values(value=value, updated_at=utcnow()))
     return value, remaining
+
+
+def trim_over_budget(card: Card) -> dict[int, int]:
+    """Trim the dots on a card shown again so that no participant exceeds the workshop's budget.
+
+    The forum vote's rule (app/voting/services.py::trim_over_budget): while a card is hidden its dots
+    go back to the participants, who may spend them elsewhere; when it is restored, each participant
+    now over budget loses the excess from their dots on *this* card, down to none. Deterministic: one
+    pass, by participant id. Return {participant: dots removed}. Call once the card is visible again.
+    """
+    session = db.session
+    session.flush()
+    budget = session.scalar(select(Workshop.dots_budget).where(Workshop.id == card.workshop_id))
+    on_card = session.execute(
+        select(CardDot.id, CardDot.participant_id, CardDot.value).where(CardDot.card_id == card.id)
+        .order_by(CardDot.participant_id)).all()
+    if not on_card or budget is None:
+        return {}
+    people = [row.participant_id for row in on_card]
+    if not is_sqlite():  # the lock record_dots takes first: no concurrent dot of theirs interleaves
+        session.execute(select(Participant.id).where(Participant.id.in_(people)).order_by(Participant.id)
+                        .with_for_update()).all()
+    totals = dict(session.execute(
+        select(CardDot.participant_id, func.sum(CardDot.value)).join(Card, Card.id == CardDot.card_id)
+        .where(CardDot.workshop_id == card.workshop_id, CardDot.participant_id.in_(people), *visible_only())
+        .group_by(CardDot.participant_id)).all())
+    trimmed: dict[int, int] = {}
+    for row in on_card:
+        over = int(totals.get(row.participant_id, 0)) - budget
+        if over <= 0:
+            continue
+        cut = min(over, row.value)
+        if cut == row.value:
+            session.execute(delete(CardDot).where(CardDot.id == row.id))
+        else:
+            session.execute(update(CardDot).where(CardDot.id == row.id)
+                            .values(value=row.value - cut, updated_at=utcnow()))
+        trimmed[row.participant_id] = cut
+    return trimmed
