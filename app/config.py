@@ -66,6 +66,17 @@ class Config:
     SOCKET_EVENT_RATE = 50.0
     SOCKET_EVENT_BURST = 100
     SOCKET_FLOOD_CUTOFF = 250
+    #: what a socket event costs in the caller's budget (others: 1): a forum's whole state is
+    #: worth many votes; opening a connection costs SOCKET_CONNECT_COST
+    SOCKET_EVENT_COSTS = {"join": 10, "sync": 10, "workshop_join": 10}
+    SOCKET_CONNECT_COST = 5
+    #: open /live connections per caller (kind): a new one past the cap closes the caller's oldest
+    SOCKET_MAX_CONNECTIONS = {"participant": 3, "organiser": 20, "projector": 20}
+    #: API reads per caller (bearer token or session; else the address): HTTP 429 above
+    API_READ_LIMIT = "20 per second"
+    #: topics per forum, and per participant in one forum (organisers are not capped per person)
+    MAX_TOPICS_PER_FORUM = 400
+    MAX_TOPICS_PER_PARTICIPANT = 10
     #: secure cookies: None follows BARCAMP_PUBLIC_URL (https: on), or BARCAMP_SECURE_COOKIES
     SECURE_COOKIES: bool | None = None
     TESTING = False
@@ -104,7 +115,8 @@ def load_config(app, config: type[Config] | dict | None) -> None:
     for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = env["BARCAMP_" + name]
-    for name in ("TALLY_INTERVAL", "PHONE_TALLY_INTERVAL", "PING_INTERVAL", "PING_TIMEOUT"):
+    for name in ("TALLY_INTERVAL", "PHONE_TALLY_INTERVAL", "PING_INTERVAL", "PING_TIMEOUT", "SOCKET_EVENT_RATE",
+                 "SOCKET_EVENT_BURST"):
         if env.get("BARCAMP_" + name) and not (isinstance(config, dict) and name in config):
             app.config[name] = float(env["BARCAMP_" + name])
     if env.get("BARCAMP_SQLITE_SYNCHRONOUS", "").upper() in ("NORMAL", "FULL", "EXTRA"):

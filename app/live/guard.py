@@ -50,6 +50,8 @@ def socket_identity() -> Identity:
         return Identity("organiser", organiser=organiser)
     if stored["kind"] == "participant":
         participant = db.session.get(Participant, stored["participant_id"])
+        if participant is None:  # erased since connect (on another worker: this one still held the socket)
+            raise Unauthorized("participant_erased", _("Ce participant a été effacé."))
         return Identity("participant", participant=participant, event_id=stored["event_id"])
     return Identity("projector", event_id=stored["event_id"])
 
@@ -66,7 +68,7 @@ def socket_action(handler):
 
     @functools.wraps(handler)
     def wrapper(*args):
-        refused = screen_event(args)  # token bucket per connection, one payload at most: O(1)
+        refused = screen_event(event_name, args)  # the caller's costed budget, one payload at most: O(1)
         if refused is not None:
             return refused
         started = time.perf_counter()

@@ -1,6 +1,7 @@
 """Connect, join a forum's room, resync."""
 from __future__ import annotations
 
+from flask import session
 from flask_babel import gettext as _
 from flask_socketio import join_room
 from pydantic import BaseModel
@@ -11,7 +12,7 @@ from app.extensions import db, socketio
 from app.live.guard import authenticate, socket_action, socket_identity, store_identity
 from app.live.services import event_state
 from app.realtime import NAMESPACE, PHONES, SCREENS, audience_room, event_room
-from app.security.sockets import is_barred, organiser_room
+from app.security.sockets import admit_connection, forget_connection, organiser_room
 
 
 class JoinIn(BaseModel):
@@ -27,11 +28,17 @@ def on_connect(auth=None):
         db.session.remove()
     if identity is None:
         raise ConnectionRefusedError(_("Jeton d'accès manquant ou invalide."))
-    if is_barred(identity):  # cut for flooding a moment ago
-        raise ConnectionRefusedError(_("Trop de messages : reconnectez-vous dans un instant."))
     store_identity(identity)
+    refused = admit_connection(session["live_identity"])  # barred, out of budget; closes a 4th connection
+    if refused is not None:
+        raise ConnectionRefusedError(refused)
     if identity.kind == "organiser":  # so that logout can close this organiser's sockets
         join_room(organiser_room(identity.organiser.id))
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def on_disconnect(*_reason):
+    forget_connection()
 
 
 @socketio.on("join", namespace=NAMESPACE)

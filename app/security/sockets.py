@@ -1,27 +1,35 @@
-"""Socket guards: a per-connection token bucket, unknown events, and ending an organiser's sockets.
+"""Socket guards: one budget per caller (not per connection), a cap on its connections, costed events.
 
-The bucket lives in the connection's WSGI environ (one dict per connection, kept by Engine.IO),
-so checking it costs a dict lookup and a few float operations: O(1) per event, no lock, no I/O.
+A participant's phone needs one connection; a flooder opening many connections with one token
+gets no more than a phone. Every connection of a caller (a participant, an organiser, a
+projector) draws from one token bucket held by this process: `SOCKET_EVENT_RATE` tokens a
+second, bursts of `SOCKET_EVENT_BURST`. An event costs what it costs the server: a vote 1 token,
+a `join` or `sync` (a forum's whole state) SOCKET_EVENT_COSTS tokens, opening a connection
+SOCKET_CONNECT_COST. A refused event is answered `rate_limited`; a caller refused
+SOCKET_FLOOD_CUTOFF times is disconnected everywhere in this process and barred for
+SOCKET_FLOOD_PENALTY seconds. A caller holds at most SOCKET_MAX_CONNECTIONS connections: a new one
+closes its oldest (a phone back from a Wi-Fi blip gets in at once, its dead connection goes).
+
+Checking costs a dict lookup and a few float operations: O(1) per event, no lock, no I/O. With
+several workers each keeps its own budgets (a caller's connections may be spread over them).
 """
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from time import monotonic
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
-from flask_socketio import disconnect
 
 from app.extensions import socketio
 from app.realtime import NAMESPACE
 
 log = logging.getLogger(__name__)
 
-_BUCKET = "barcamp.event_bucket"
-
 
 class EventBucket:
-    """Token bucket: `rate` events per second on average, bursts of `burst`."""
+    """Token bucket: `rate` tokens per second on average, bursts of `burst`."""
 
     __slots__ = ("burst", "cutoff", "rate", "refused", "stamp", "tokens")
 
@@ -31,15 +39,48 @@ class EventBucket:
         self.refused = 0
         self.rate, self.burst, self.cutoff = rate, burst, cutoff
 
-    def take(self) -> bool:
+    def take(self, cost: float = 1.0) -> bool:
         now = monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if self.tokens >= cost:
+            self.tokens -= cost
             return True
         self.refused += 1
         return False
+
+
+class Caller:
+    """What this process holds for one caller: its budget and its open connections (oldest first)."""
+
+    __slots__ = ("barred_until", "bucket", "sids")
+
+    def __init__(self, bucket: EventBucket) -> None:
+        self.bucket = bucket
+        self.sids: OrderedDict[str, None] = OrderedDict()
+        self.barred_until = 0.0
+
+
+def _callers() -> dict[str, Caller]:
+    return current_app.extensions.setdefault("barcamp_socket_callers", {})
+
+
+def caller_key(stored: dict) -> str | None:
+    """`participant:12`, `organiser:3`, `projector:7` from the ids stored on connect."""
+    kind = stored.get("kind")
+    ident = {"organiser": stored.get("organiser_id"), "participant": stored.get("participant_id"),
+             "projector": stored.get("event_id")}.get(kind)
+    return f"{kind}:{ident}" if ident is not None else None
+
+
+def _caller(key: str) -> Caller:
+    callers = _callers()
+    caller = callers.get(key)
+    if caller is None:
+        config = current_app.config
+        caller = callers[key] = Caller(EventBucket(config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
+                                                   config["SOCKET_FLOOD_CUTOFF"]))
+    return caller
 
 
 def rate_limited_ack() -> dict:
@@ -47,55 +88,76 @@ def rate_limited_ack() -> dict:
                                    "message": _("Trop de messages : patientez un instant puis réessayez.")}}
 
 
-def allow_event() -> bool:
-    """Take one token for this connection's event; cut a connection that keeps flooding."""
-    environ = request.environ
-    bucket = environ.get(_BUCKET)
-    if bucket is None:
-        config = current_app.config
-        bucket = environ[_BUCKET] = EventBucket(config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
-                                                config["SOCKET_FLOOD_CUTOFF"])
-    if bucket.take():
+def event_cost(name: str) -> float:
+    return float(current_app.config["SOCKET_EVENT_COSTS"].get(name, 1))
+
+
+def admit_connection(stored: dict) -> str | None:
+    """Register this connection for its caller; the refusal message, or None when admitted.
+
+    Refused while the caller is barred or out of budget (opening a connection costs
+    SOCKET_CONNECT_COST). Past SOCKET_MAX_CONNECTIONS, the caller's oldest connection is closed.
+    """
+    key = caller_key(stored)
+    if key is None:
+        return None
+    caller = _caller(key)
+    if caller.barred_until > monotonic():
+        return _("Trop de messages : reconnectez-vous dans un instant.")
+    if not caller.bucket.take(float(current_app.config["SOCKET_CONNECT_COST"])):
+        return _("Trop de connexions : patientez un instant puis réessayez.")
+    limit = current_app.config["SOCKET_MAX_CONNECTIONS"].get(stored.get("kind"), 3)
+    oldest = list(caller.sids)[: max(0, len(caller.sids) - limit + 1)]
+    caller.sids[request.sid] = None
+    for sid in oldest:  # the phone's previous connection (a Wi-Fi blip leaves it open until its ping times out)
+        caller.sids.pop(sid, None)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+    return None
+
+
+def forget_connection() -> None:
+    """The connection closed: it no longer counts for its caller."""
+    key = caller_key(session.get("live_identity") or {})
+    caller = _callers().get(key) if key else None
+    if caller is not None:
+        caller.sids.pop(request.sid, None)
+
+
+def allow_event(name: str) -> bool:
+    """Take this event's cost from the caller's budget; cut a caller that keeps flooding."""
+    key = caller_key(session.get("live_identity") or {})
+    if key is None:  # not authenticated: the handler refuses it anyway
         return True
-    if bucket.refused == bucket.cutoff:
-        log.warning("socket %s cut: %s events refused for flooding", getattr(request, "sid", "?"), bucket.refused)
-        key = _caller_key(session.get("live_identity") or {})
-        if key:  # a fresh connection would bring a fresh bucket: bar the caller for a while
-            _barred().update({key: monotonic() + current_app.config.get("SOCKET_FLOOD_PENALTY", 30)})
-        disconnect()
+    caller = _caller(key)
+    bucket = caller.bucket
+    if bucket.take(event_cost(name)):
+        return True
+    if bucket.refused >= bucket.cutoff:
+        log.warning("socket caller %s cut: %s events refused for flooding", key, bucket.refused)
+        bucket.refused, bucket.tokens = 0, float(bucket.burst)  # a fresh start once the penalty is served
+        caller.barred_until = monotonic() + current_app.config.get("SOCKET_FLOOD_PENALTY", 30)
+        for sid in list(caller.sids):
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
+        caller.sids.clear()
     return False
 
 
-def _barred() -> dict[str, float]:
-    """Callers cut for flooding, until when (per process; a worker's flooder is cut by that worker)."""
-    return current_app.extensions.setdefault("barcamp_socket_barred", {})
+def disconnect_caller(stored: dict) -> int:
+    """Close every /live connection of this caller held by this process; return how many."""
+    key = caller_key(stored)
+    caller = _callers().get(key) if key else None
+    if caller is None or socketio.server is None:
+        return 0
+    sids = list(caller.sids)
+    caller.sids.clear()
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+    return len(sids)
 
 
-def _caller_key(stored: dict) -> str | None:
-    kind = stored.get("kind")
-    ident = {"organiser": stored.get("organiser_id"), "participant": stored.get("participant_id"),
-             "projector": stored.get("event_id")}.get(kind)
-    return f"{kind}:{ident}" if ident is not None else None
-
-
-def is_barred(identity) -> bool:
-    """Whether this identity was cut for flooding less than SOCKET_FLOOD_PENALTY seconds ago."""
-    ident = {"organiser": identity.organiser.id if identity.organiser else None,
-             "participant": identity.participant.id if identity.participant else None,
-             "projector": identity.event_id}.get(identity.kind)
-    barred = _barred()
-    until = barred.get(f"{identity.kind}:{ident}")
-    if until is None:
-        return False
-    if until < monotonic():
-        barred.pop(f"{identity.kind}:{ident}", None)
-        return False
-    return True
-
-
-def screen_event(args: tuple) -> dict | None:
+def screen_event(name: str, args: tuple) -> dict | None:
     """The ack refusing a client event before its handler runs, or None to run it."""
-    if not allow_event():
+    if not allow_event(name):
         return rate_limited_ack()
     if len(args) > 1:  # every client event carries one payload at most
         return {"ok": False, "error": {"code": "invalid_input", "message": _("Message mal formé.")}}
@@ -104,8 +166,8 @@ def screen_event(args: tuple) -> dict | None:
 
 @socketio.on("*", namespace=NAMESPACE)
 def on_unknown_event(event, *args):
-    """Any event without a handler: refused in the ack, and counted in the bucket like the others."""
-    if not allow_event():
+    """Any event without a handler: refused in the ack, and counted in the budget like the others."""
+    if not allow_event("*"):
         return rate_limited_ack()
     return {"ok": False, "error": {"code": "unknown_event", "message": _("Message inconnu.")}}
 

@@ -88,20 +88,51 @@ def _live_events(app) -> list[str]:
     return sorted(set(socketio.server.handlers[NS]) - RESERVED)
 
 
-def test_every_live_event_is_throttled_per_connection(app, socket_client, make_event, make_participant):
+def test_every_live_event_is_throttled_per_caller_at_its_cost(app, socket_client, make_event, make_participant):
     """Enumerates the server's /live handlers: an event added later without the guard fails here."""
     event = make_event()
     events = _live_events(app) + ["no_such_event"]
     assert {"join", "sync", "vote", "quiz_answer"} <= set(events)
-    # a slow refill, so that the test's own pace does not matter; buckets read it at their first event
-    app.config.update(SOCKET_EVENT_RATE=0.5, SOCKET_EVENT_BURST=20)
-    burst = 20
+    # a slow refill, so that the test's own pace does not matter; budgets read it at their first event
+    app.config.update(SOCKET_EVENT_RATE=0.01, SOCKET_EVENT_BURST=40)
+    costs = app.config["SOCKET_EVENT_COSTS"]
+    assert costs["join"] >= 10 and costs["sync"] >= 10  # a whole state is worth many votes
     for name in events:
-        sc = socket_client(make_participant(event)["token"])
-        acks = [sc.emit(name, {"event_id": event["id"]}, namespace=NS, callback=True) for _ in range(burst + 5)]
+        sc = socket_client(make_participant(event)["token"])  # opening it took SOCKET_CONNECT_COST
+        allowed = int((40 - app.config["SOCKET_CONNECT_COST"]) // costs.get(name, 1))
+        acks = [sc.emit(name, {"event_id": event["id"]}, namespace=NS, callback=True) for _ in range(allowed + 3)]
         codes = [(a or {}).get("error", {}).get("code") if isinstance(a, dict) else a for a in acks]
-        assert "rate_limited" not in codes[: burst - 5], (name, codes[:10])
-        assert codes[-3:] == ["rate_limited"] * 3, (name, codes[-5:])
+        assert "rate_limited" not in codes[:allowed], (name, codes[:10])
+        assert codes[allowed:] == ["rate_limited"] * 3, (name, codes[allowed - 2:])
+
+
+def test_connections_of_one_token_share_one_budget(app, socket_client, make_event, make_participant):
+    event = make_event()
+    app.config.update(SOCKET_EVENT_RATE=0.01, SOCKET_EVENT_BURST=40, SOCKET_CONNECT_COST=1)
+    token = make_participant(event)["token"]
+    phones = [socket_client(token) for _ in range(3)]
+    neighbour = socket_client(make_participant(event)["token"])
+
+    acks = [phones[i % 3].emit("vote", {"proposal_id": 1, "value": 0}, namespace=NS, callback=True)
+            for i in range(45)]
+    codes = [a.get("error", {}).get("code") for a in acks]
+
+    assert codes.count("rate_limited") == 45 - (40 - 3)  # one bucket for the three connections
+    ack = neighbour.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)
+    assert ack["ok"] is True
+
+
+def test_a_fourth_connection_of_one_token_closes_its_oldest(app, socket_client, make_event, make_participant):
+    event = make_event()
+    token = make_participant(event)["token"]
+    phones = [socket_client(token) for _ in range(3)]
+    assert all(p.is_connected(NS) for p in phones)
+
+    newest = socket_client(token)
+
+    assert newest.is_connected(NS)
+    assert [p.is_connected(NS) for p in phones] == [False, True, True]
+    assert newest.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)["ok"] is True
 
 
 def test_a_flooding_client_is_cut_and_others_are_still_served(app, socket_client, make_event, make_participant,
@@ -112,15 +143,17 @@ def test_a_flooding_client_is_cut_and_others_are_still_served(app, socket_client
     # a slow refill, so that the bound below does not depend on how fast this machine handles votes
     app.config.update(SOCKET_FLOOD_PENALTY=1.0, SOCKET_EVENT_RATE=1.0)
     flooder_token = make_participant(event)["token"]
-    flooder = socket_client(flooder_token)
+    flooders = [socket_client(flooder_token) for _ in range(3)]  # one token, three connections
     neighbour = socket_client(make_participant(event)["token"])
     sent = 0
-    while flooder.is_connected(NS) and sent < 2000:
-        flooder.emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS)
+    while any(f.is_connected(NS) for f in flooders) and sent < 2000:
+        flooders[sent % 3].emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS)
         sent += 1
-    assert flooder.is_connected(NS) is False
-    cut_after = app.config["SOCKET_EVENT_BURST"] + app.config["SOCKET_FLOOD_CUTOFF"]
-    assert cut_after <= sent <= cut_after + 50  # burst, then the cutoff's refusals (plus a little refill)
+    assert [f.is_connected(NS) for f in flooders] == [False, False, False]
+    # one budget for the caller: the burst less three connections' cost, then the cutoff's refusals
+    cut_after = (app.config["SOCKET_EVENT_BURST"] - 3 * app.config["SOCKET_CONNECT_COST"]
+                 + app.config["SOCKET_FLOOD_CUTOFF"])
+    assert cut_after <= sent <= cut_after + 50  # (plus a little refill)
     ack = neighbour.emit("vote", {"proposal_id": topic, "value": 1}, namespace=NS, callback=True)
     assert ack["ok"] is True and ack["value"] == 1
     # a new connection would bring a new bucket: the flooder is barred for SOCKET_FLOOD_PENALTY seconds
