@@ -452,7 +452,7 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
         return sum(sum(proc.cpu_times()[:2]) for proc in server_processes)
 
     joins: list[dict] = []
-    storm_cpu = storm_wall = None
+    storm_cpu = storm_wall = idle_cpu = None
     if join_storm:
         connected = sum(receive(pipe, 300)[1] for pipe in pipes)
         setup_seconds = time.monotonic() - setup_started
@@ -462,8 +462,11 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
         storm_at = time.time() + 1.0
         for pipe in pipes:
             pipe.send(storm_at)
+        idle_before, idle_wall = server_cpu_seconds(), time.monotonic()
         time.sleep(max(0.0, storm_at - time.time()))
         cpu_before, wall_before = server_cpu_seconds(), time.monotonic()
+        # what the server burns with everyone connected and nobody talking (ticks, pings): the storm's baseline
+        idle_cpu = (cpu_before - idle_before) / max(1e-3, wall_before - idle_wall)
         for pipe in pipes:
             joins.extend(receive(pipe, join_timeout + 120)[1])
         storm_cpu = server_cpu_seconds() - cpu_before
@@ -477,7 +480,7 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
         before_joins()
     hist = histogram_delta(histograms(urls, ('event="join"',))['event="join"'], hist_before)
     return {"connected": connected, "setup_seconds": setup_seconds, "joins": joins, "join_storm": join_storm,
-            "join_hist": hist, "storm_cpu": storm_cpu, "storm_wall": storm_wall}
+            "join_hist": hist, "storm_cpu": storm_cpu, "storm_wall": storm_wall, "idle_cpu": idle_cpu}
 
 
 def join_figures(phase: dict) -> dict:
@@ -495,6 +498,9 @@ def join_figures(phase: dict) -> dict:
         "server_cpu_ms_per_join": round(storm_cpu * 1000 / len(joins), 2) if storm_cpu is not None and joins
         else None,
         "server_cpu_percent_join_storm": round(storm_cpu / storm_wall * 100) if storm_wall else None,
+        # the same server(s) just before the storm, everyone connected, nobody talking (not subtracted above)
+        "server_cpu_percent_idle_before_storm": round(phase["idle_cpu"] * 100) if phase["idle_cpu"] is not None
+        else None,
     }
 
 
@@ -821,7 +827,8 @@ def join_lines(f: dict, prefix: str = "join") -> list[tuple[str, str]]:
     ]
     if f["join_storm"]:
         lines.append(("  server CPU per join (ms)", f"{f['server_cpu_ms_per_join']}   "
-                      f"({f['server_cpu_percent_join_storm']} % of one core during the storm)"))
+                      f"({f['server_cpu_percent_join_storm']} % of one core during the storm, "
+                      f"{f['server_cpu_percent_idle_before_storm']} % in the idle second before)"))
     return lines
 
 

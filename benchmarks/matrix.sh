@@ -11,6 +11,7 @@
 #             --workers 3 --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test \
 #             --redis-url redis://127.0.0.1:6379/5 --json
 #       DATABASE_URL and REDIS_URL replace those two: THROW-AWAY databases (emptied, flushed).
+#       `test` is also the database of tests/scaleout and CI: not while a test suite runs.
 #
 # Every run gets BASE_ARGS first, then this script's arguments (argparse keeps the last of a
 # repeated option, so they win). BASE_ARGS defaults to the 2-core machine's setting: 2 client
