@@ -6,9 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.common.text import CleanLine, CleanText
 from app.events.enums import Phase, VotingMode
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Text200 = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=200)]
+ThemeName = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class VotingRules(BaseModel):
@@ -26,13 +28,11 @@ class VotingRules(BaseModel):
 
 class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    title: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     starts_at: datetime | None = None
     place: Text200 = ""
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
-    themes: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]] = Field(
-        default_factory=list, max_length=20
-    )
+    description: Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    themes: list[ThemeName] = Field(default_factory=list, max_length=20)
     voting: VotingRules = Field(default_factory=VotingRules)
     #: icebreaker quiz slug (a file of content/quizzes/); default: the style-innovation quiz
     quiz: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None

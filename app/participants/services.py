@@ -6,6 +6,7 @@ import secrets
 
 from sqlalchemy import func, select
 
+from app.common.text import clean_line
 from app.events.models import Event
 from app.extensions import db
 from app.participants.enums import ParticipantKind, Profile
@@ -20,10 +21,14 @@ def hash_token(token: str) -> str:
 
 
 def join_event(event: Event, name: str = "", profile: Profile | None = None) -> tuple[Participant, str]:
-    """Create a participant of the forum; return it with its secret token (shown once)."""
+    """Create a participant of the forum; return it with its secret token (shown once).
+
+    The name is cleaned here, whatever the entry point (page, API, tests' builders): one line,
+    no bidi control nor zero-width character (app/common/text.py).
+    """
     token = TOKEN_PREFIX + secrets.token_urlsafe(24)
     participant = Participant(
-        event_id=event.id, token_hash=hash_token(token), display_name=name.strip()[:60], profile=profile
+        event_id=event.id, token_hash=hash_token(token), display_name=clean_line(name)[:60], profile=profile
     )
     db.session.add(participant)
     db.session.flush()

@@ -6,11 +6,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.common.api import UtcDateTime
+from app.common.text import CleanLine, CleanText
 from app.proposals.enums import ProposalStatus
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Title = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+Description = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=2000)]
+Tag = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class ProposalCreate(BaseModel):

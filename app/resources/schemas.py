@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.common.text import CleanLine
 from app.resources.content import DATE_PATTERN
 
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -74,9 +75,9 @@ class AttachedOut(BaseModel):
 
 class ForumResourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
-    author: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-    source: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    title: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+    author: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    source: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=300)] = ""
     date: Annotated[str, StringConstraints(strip_whitespace=True, pattern=DATE_PATTERN + "|^$")] = ""
     url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$", max_length=1000)] = ""
     summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
@@ -84,5 +85,5 @@ class ForumResourceIn(BaseModel):
 
 class ForumTermIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
+    term: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
     definition: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]

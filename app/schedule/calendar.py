@@ -2,13 +2,26 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
+from app.common.text import clean_line, clean_text
 from app.events.models import Event
 from app.schedule.formats import get_format
 from app.schedule.models import GridSession
 from app.schedule.services import aware
+
+
+def _line(value: str) -> vText:
+    """A one-line text property. Stored text may predate input cleaning (or be edited by hand):
+    control characters have no place in an iCalendar text value, and a line break in a property
+    that icalendar does not escape (X-WR-CALNAME) made it fail, so every text is normalised here."""
+    return vText(clean_line(value or ""))
+
+
+def _text(value: str) -> vText:
+    """A multi-line text property (DESCRIPTION): line breaks kept, escaped by vText."""
+    return vText(clean_text(value or ""))
 
 
 def _calendar(name: str) -> Calendar:
@@ -16,7 +29,7 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", "-//barcamp//grille//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", _line(name))
     return cal
 
 
@@ -32,9 +45,9 @@ def build_ics(event: Event, sessions: list[GridSession], *, host: str, name: str
         item.add("dtstamp", aware(session.created_at))
         item.add("dtstart", aware(session.slot.starts_at))
         item.add("dtend", aware(session.slot.ends_at))
-        item.add("summary", session.proposal.title)
-        item.add("location", ", ".join(p for p in (session.room.name, event.place) if p))
-        lines = [session.proposal.description] if session.proposal.description else []
+        item.add("summary", _line(session.proposal.title))
+        item.add("location", _line(", ".join(clean_line(p) for p in (session.room.name, event.place) if p)))
+        lines = [clean_text(session.proposal.description)] if session.proposal.description else []
         fmt = get_format(session.format_slug)
         if fmt is not None:
             lines.append(_("Format : %(name)s (jauge %(jauge)s)", name=fmt.name, jauge=fmt.jauge))
@@ -45,6 +58,6 @@ def build_ics(event: Event, sessions: list[GridSession], *, host: str, name: str
         else:
             item.add("status", "CONFIRMED")
         if lines:
-            item.add("description", "\n".join(lines))
+            item.add("description", _text("\n".join(lines)))
         cal.add_component(item)
     return cal.to_ical()

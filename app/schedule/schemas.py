@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.common.text import CleanLine
+
 
 class RoomIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     capacity: int = Field(ge=1, le=10000)
 
 
