@@ -150,7 +150,10 @@ def _ms(value: float) -> float | str | None:
 def latency_summary(records: list[dict], prefix: str) -> dict:
     """p50/p95/p99/max (ms) of send -> ack over every attempt, timeouts as +inf; counts by outcome.
 
-    A record: {"sent", "latency" (s, None if no ack), "error" (None if ok), "timed_out"}."""
+    A record: {"sent", "latency" (s, None if no ack), "error" (None if ok), "timed_out"}; those of
+    phones that could not connect (NOT_CONNECTED) are only counted."""
+    not_connected = sum(1 for r in records if r["error"] == NOT_CONNECTED)
+    records = [r for r in records if r["error"] != NOT_CONNECTED]
     values = [r["latency"] if r["latency"] is not None else math.inf for r in records
               if r["error"] is None or r["timed_out"]]
     refused: dict[str, int] = {}
@@ -162,6 +165,7 @@ def latency_summary(records: list[dict], prefix: str) -> dict:
     last_ack = max((r["sent"] + r["latency"] for r in acked), default=None)
     return {
         f"{prefix}_sent": len(records),
+        f"{prefix}_not_connected": not_connected,
         f"{prefix}_acked": len(acked),
         f"{prefix}_timed_out": sum(1 for r in records if r["timed_out"]),
         f"{prefix}_refused": refused,
@@ -344,33 +348,44 @@ class Phone:
                 pass
 
 
-async def connect_and_join(phones: list[Phone], storm_at_from=None, concurrency: int = 32) -> list[dict]:
-    """Connect every phone; then join.
+NOT_CONNECTED = "not connected"
 
-    `storm_at_from`: an awaitable giving the wall-clock instant at which every phone emits `join`
-    (the join storm; it is awaited once all phones are connected). None: each phone joins as soon
-    as it is connected, `concurrency` at a time (the old, staggered joins)."""
+
+async def connect_and_join(phones: list[Phone], storm_at_from=None, concurrency: int = 32
+                           ) -> tuple[list[Phone], list[dict]]:
+    """Connect every phone, then join; return (the phones connected, one join record per phone).
+
+    `storm_at_from(n)`: a coroutine function given the number of phones connected, returning the
+    wall-clock instant at which every connected phone emits `join` (the join storm). None: each
+    phone joins as soon as it is connected, `concurrency` at a time (the old, staggered joins).
+    A phone that cannot connect (after 30 s) is left out: its join record says NOT_CONNECTED."""
     gate = asyncio.Semaphore(concurrency)
     records: list[dict] = []
 
     async def connect_one(phone: Phone):
         async with gate:
-            await phone.open()
+            try:
+                await phone.open()
+            except Exception as exc:  # noqa: BLE001 - refused or timed out: counted, the run goes on
+                phone.failed = f"{type(exc).__name__}: {exc}"[:200]
+                records.append({"sent": time.time(), "latency": None, "error": NOT_CONNECTED, "timed_out": False})
+                return
             if storm_at_from is None:
                 records.append(await phone.join())
                 phone.up.set()
 
     await asyncio.gather(*(connect_one(p) for p in phones))
+    connected = [p for p in phones if not p.failed]
     if storm_at_from is None:
-        return records
-    storm_at = await storm_at_from
+        return connected, records
+    storm_at = await storm_at_from(len(connected))
     delay = storm_at - time.time()
     if delay > 0:
         await asyncio.sleep(delay)
-    records = list(await asyncio.gather(*(p.join() for p in phones)))
-    for phone in phones:
+    records += await asyncio.gather(*(p.join() for p in connected))
+    for phone in connected:
         phone.up.set()
-    return records
+    return connected, records
 
 
 async def reconnect_storm(phones: list[Phone], fraction: float, at: float, rng: random.Random) -> list[Phone]:

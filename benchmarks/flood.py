@@ -74,7 +74,7 @@ async def _honest_main(url, code, event_id, topics, count, seed, conn, interval,
     rng = random.Random(seed)
     infos = await http_join_all(url, code, count, seed=seed)
     phones = [Phone(info, event_id, "lean", join_timeout=60) for info in infos]
-    joins = await connect_and_join(phones)
+    phones, joins = await connect_and_join(phones)
     failed = [j["error"] for j in joins if j["error"]]
     if failed:
         raise RuntimeError(f"{len(failed)} honest joins failed: {sorted(set(failed))}")

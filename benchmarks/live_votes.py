@@ -77,8 +77,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _forum import (Phone, add_topics, connect_and_join, http_join_all, latency_summary,  # noqa: E402
-                    reconnect_records, reconnect_storm, reconnect_summary)
+from _forum import (NOT_CONNECTED, Phone, add_topics, connect_and_join, http_join_all,  # noqa: E402
+                    latency_summary, reconnect_records, reconnect_storm, reconnect_summary)
 
 TOPICS = 60
 DOTS = 3
@@ -142,11 +142,11 @@ async def phones_session(urls, code, event_id, count, seed, conn, client_kind, j
     # 2. connect over WebSocket; enter the forum's room all at once (join storm) or one by one
     phones = [Phone(info, event_id, client_kind, join_timeout) for info in infos]
 
-    async def storm_at() -> float:
-        conn.send(("connected", len(phones)))
+    async def storm_at(connected: int) -> float:
+        conn.send(("connected", connected))
         return await loop.run_in_executor(None, conn.recv)  # the same instant for every process
 
-    joins = await connect_and_join(phones, storm_at() if join_storm else None)
+    phones, joins = await connect_and_join(phones, storm_at if join_storm else None)
     conn.send(("joined", joins))
     plan = await loop.run_in_executor(None, conn.recv)
     storm = None
@@ -475,7 +475,7 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
         hist_before = histograms(urls, ('event="join"',))['event="join"']
         for pipe in pipes:
             joins.extend(receive(pipe, 300 + join_timeout)[1])
-        connected = len(joins)
+        connected = sum(1 for j in joins if j["error"] != NOT_CONNECTED)
         setup_seconds = time.monotonic() - setup_started
         before_joins()
     hist = histogram_delta(histograms(urls, ('event="join"',))['event="join"'], hist_before)
@@ -486,8 +486,10 @@ def join_phase(pipes, receive, urls: list[str], servers: list[subprocess.Popen],
 def join_figures(phase: dict) -> dict:
     joins, hist, storm_cpu, storm_wall = phase["joins"], phase["join_hist"], phase["storm_cpu"], phase["storm_wall"]
     sizes = [j["bytes"] for j in joins if j.get("bytes")]
+    summary = latency_summary(joins, "join")
+    emitted = summary["join_sent"]
     return {
-        **latency_summary(joins, "join"),
+        **summary,
         # live.js gives up on a join after 8 s and asks again 3 s later: more load, not modelled here
         "joins_over_8s": sum(1 for j in joins if j["timed_out"] or (j["latency"] or 0) > 8),
         "join_ack_kb_median": round(statistics.median(sizes) / 1024, 1) if sizes else None,
@@ -495,7 +497,7 @@ def join_figures(phase: dict) -> dict:
         "server_join_p99_bucket_ms": bucket_percentile(hist, 99),
         "server_join_count": hist.get(float("inf"), 0),
         # the server's CPU seconds from the storm's instant to the last ack, per join emitted
-        "server_cpu_ms_per_join": round(storm_cpu * 1000 / len(joins), 2) if storm_cpu is not None and joins
+        "server_cpu_ms_per_join": round(storm_cpu * 1000 / emitted, 2) if storm_cpu is not None and emitted
         else None,
         "server_cpu_percent_join_storm": round(storm_cpu / storm_wall * 100) if storm_wall else None,
         # the same server(s) just before the storm, everyone connected, nobody talking (not subtracted above)
@@ -821,7 +823,8 @@ def join_lines(f: dict, prefix: str = "join") -> list[tuple[str, str]]:
                            f["server_join_count"]))),
         ("  joins sent / acked / timed out / over 8 s",
          f"{f['join_sent']} / {f['join_acked']} / {f['join_timed_out']} / {f['joins_over_8s']}"
-         + (f"   refused {f['join_refused']}" if f["join_refused"] else "")),
+         + (f"   refused {f['join_refused']}" if f["join_refused"] else "")
+         + (f"   phones that could not connect {f['join_not_connected']}" if f["join_not_connected"] else "")),
         ("  first join -> last ack (s)", str(f["join_first_to_last_ack_s"])),
         ("  join ack size, median (KB)", str(f["join_ack_kb_median"])),
     ]
