@@ -94,9 +94,10 @@ def api_ballots(event_id: int, identity: Identity):
 @api_auth("participant")
 def api_forget_me(event_id: int, identity: Identity):
     event = event_for(identity, event_id)
+    participant_id = identity.participant.id
     with write_transaction():
         done = forget_participant(event, identity.participant)
-    _publish_forgotten(event, done)
+    _publish_forgotten(event, done, participant_id)
     return jsonify(done)
 
 
@@ -123,10 +124,14 @@ def with_french_date(policy: dict) -> dict:
     return {**policy, "erase_on": f"{day}/{month}/{year}"}
 
 
-def _publish_forgotten(event: Event, done: dict) -> None:
-    """Tell every screen the erased participant's topics are gone, recount, send the grid's seats and the
-    boards without their cards and dots."""
+def _publish_forgotten(event: Event, done: dict, participant_id: int) -> None:
+    """Close the erased participant's live connections; tell every screen their topics are gone, recount,
+    send the grid's seats and the boards without their cards and dots."""
     from app import realtime
+    from app.security.sockets import disconnect_caller
+
+    # this process's sockets close now; on other workers the next event is refused (participant_erased)
+    disconnect_caller({"kind": "participant", "participant_id": participant_id})
 
     for topic_id in done["topics"]:
         realtime.proposal_changed({"id": topic_id, "event_id": event.id, "status": "withdrawn"})
@@ -144,9 +149,10 @@ def participant_privacy(event_id: int):
     participant = participant_from_token(session_participant_token(event.id))
     form = ForgetForm()
     if participant is not None and form.validate_on_submit():
+        participant_id = participant.id
         with write_transaction():
             done = forget_participant(event, participant)
-        _publish_forgotten(event, done)
+        _publish_forgotten(event, done, participant_id)
         tokens = dict(session.get("participants", {}))
         tokens.pop(str(event.id), None)
         session["participants"] = tokens

@@ -181,3 +181,34 @@ def test_a_message_over_64_kb_closes_the_connection_on_a_real_server(live_server
         assert gone.wait(10), "a 70 KB message did not close the connection"
     finally:
         sio.disconnect()
+
+
+def test_self_erasure_closes_the_participants_sockets(client, socket_client, make_event, make_participant):
+    """Issue 19 #5: after erasing oneself, the open socket no longer reads the forum nor writes."""
+    event = make_event()
+    erased = make_participant(event, "Effacée")
+    phone = socket_client(erased["token"])
+    assert phone.emit("join", {"event_id": event["id"]}, namespace=NS, callback=True)["ok"] is True
+
+    r = client.delete(f"/api/v1/events/{event['id']}/me", headers=erased["headers"])
+
+    assert r.status_code == 200
+    assert phone.is_connected(NS) is False
+    assert socket_client(erased["token"]).is_connected(NS) is False  # the token is gone too
+
+
+def test_an_erased_participants_socket_elsewhere_is_refused_at_its_next_event(app, client, socket_client, make_event,
+                                                                              make_participant):
+    """Another worker held the socket: its next event is refused, never an internal error."""
+    event = make_event()
+    erased = make_participant(event, "Effacée")
+    phone = socket_client(erased["token"])
+    app.extensions["barcamp_socket_callers"].clear()  # as if this socket were held by another worker
+
+    assert client.delete(f"/api/v1/events/{event['id']}/me", headers=erased["headers"]).status_code == 200
+    acks = {name: phone.emit(name, payload, namespace=NS, callback=True) for name, payload in (
+        ("sync", {"event_id": event["id"]}), ("workshop_join", {"workshop_id": 1}),
+        ("card_add", {"workshop_id": 1, "column": "constat", "text": "x", "client_key": "k" * 32}))}
+
+    assert all(ack["ok"] is False for ack in acks.values()), acks
+    assert {ack["error"]["code"] for ack in acks.values()} <= {"participant_erased", "unauthorized"}, acks
