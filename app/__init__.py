@@ -10,8 +10,8 @@ from app import realtime
 from app.common.jsonbounds import BoundedJSONProvider
 from app.config import Config, load_config
 from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
-
 from app.realtime import wire
+
 #: French is the source language; English comes from app/translations (docs/i18n.md)
 SUPPORTED_LOCALES = ("fr", "en")
 
@@ -89,11 +89,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
+        json=wire,  # orjson, and pre-encoded snapshots spliced as they are
     )
     realtime.init_app(app)
     from app.live import frames
 
-        json=wire,  # orjson, and pre-encoded snapshots spliced as they are
     frames.install(app.config["SOCKETIO_ASYNC_MODE"])  # cheap outgoing messages: the tallies' fan-out
 
     with app.app_context():
