@@ -21,7 +21,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.participants.services import lock_forums_of
 from app.quiz.content import get_quiz
-from app.quiz.enums import LiveStatus, QuizMode
+from app.quiz.enums import LiveStatus, QuizKind, QuizMode
 from app.quiz.models import QuizAnswer, QuizRun
 
 _answers = QuizAnswer.__table__
@@ -52,6 +52,7 @@ def record_answers(requests: list[AnswerRequest]) -> list[dict | DomainError]:
     from app.quiz.services import (  # services import this module
         accepting,
         participant_view_of,
+        scored_questions,
     )
 
     if not requests:
@@ -82,7 +83,9 @@ def record_answers(requests: list[AnswerRequest]) -> list[dict | DomainError]:
             quiz = _apply(request, owners, events, runs, answers[request.participant_id], accepting, now)
             touched[(request.participant_id, request.question)] = request.event_id
             rows = [(q, entry[1], entry[2]) for q, entry in answers[request.participant_id].items()]
-            outcomes.append(participant_view_of(request.participant_id, quiz, rows))
+            shown = scored_questions(quiz, events[request.event_id], runs.get(request.event_id),
+                                     answers[request.participant_id])
+            outcomes.append(participant_view_of(request.participant_id, quiz, rows, shown))
         except DomainError as refusal:
             outcomes.append(refusal)
     _write_changes(connection, touched, stored, answers, now)
@@ -116,11 +119,19 @@ def _apply(request: AnswerRequest, owners, events, runs, mine: dict[int, list], 
             opened = opened.replace(tzinfo=now.tzinfo)
         response_ms = max(0, int((now - opened).total_seconds() * 1000))
     current = mine.get(request.question)
+    if answers_final(quiz, run, mine) and current[1] != request.choice:
+        raise Conflict("quiz_answers_final",
+                       _l("Vous avez répondu à toutes les questions : vos réponses sont définitives."))
     if current is None:
         mine[request.question] = [None, request.choice, response_ms]
     elif current[1] != request.choice:
         current[1], current[2] = request.choice, response_ms
     return quiz
+
+
+def answers_final(quiz, run, mine: dict[int, list]) -> bool:
+    """Self-paced scored quiz: a phone that answered every question has seen its score, so its answers stay."""
+    return quiz.kind == QuizKind.SCORED and run.mode == QuizMode.SELF_PACED and len(mine) == len(quiz.questions)
 
 
 def _write_changes(connection, touched, stored, answers, now) -> None:

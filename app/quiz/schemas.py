@@ -93,7 +93,9 @@ class MyQuiz(BaseModel):
     answers: dict[str, int] = Field(description="question index → chosen answer index")
     complete: bool
     profile: MyProfile | None = None
-    score: int | None = None
+    score: int | None = Field(None, description="scored quizzes: the points of the answers that can no longer "
+                              "change (self-paced: null until every question is answered, the answers then final; "
+                              "live: the closed questions)")
 
 
 class QuestionCounts(BaseModel):

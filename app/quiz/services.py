@@ -80,7 +80,7 @@ def close_icebreaker(event: Event) -> None:
 
 
 def store_distribution(event: Event, run: QuizRun) -> dict:
-    results = room_results(event)
+    results = room_results(event, final=True)
     run.distribution = results
     run.distribution_at = utcnow()
     db.session.flush()
@@ -233,6 +233,23 @@ def score_of(quiz: Quiz, rows) -> int:
     return sum(_answer_score(quiz, q, c, ms) for q, c, ms in rows if q < len(quiz.questions))
 
 
+def scored_questions(quiz: Quiz, event, run, answered, *, final: bool = False) -> set[int] | None:
+    """The answered questions whose points may be shown: those whose answer can no longer change.
+
+    A score that followed every change of answer would find the right answers by trial and error.
+    So, while answers are accepted: self-paced, nothing (None: no score at all) until every
+    question is answered — the answers are then final (answers.answers_final); live, every question
+    but the open one, which counts once closed. Once answers stop (results shown, countdown over,
+    phase left) or for the stored distribution (`final`), every answer counts.
+    """
+    answered = {q for q in answered if q < len(quiz.questions)}
+    if final or not accepting(event, run):
+        return answered
+    if run.mode == QuizMode.SELF_PACED:
+        return answered if len(answered) == len(quiz.questions) else None
+    return answered - {run.current_question}
+
+
 def participant_view(event: Event, participant: Participant, quiz: Quiz | None = None) -> dict:
     """What one phone shows: its answers and, depending on the quiz kind, its profile or score."""
     quiz = quiz or quiz_of(event)
@@ -240,11 +257,15 @@ def participant_view(event: Event, participant: Participant, quiz: Quiz | None =
         select(QuizAnswer.question, QuizAnswer.choice, QuizAnswer.response_ms)
         .where(QuizAnswer.participant_id == participant.id)
     ).all()
-    return participant_view_of(participant.id, quiz, rows)
+    shown = scored_questions(quiz, event, get_run(event), (q for q, _c, _ms in rows))
+    return participant_view_of(participant.id, quiz, rows, shown)
 
 
-def participant_view_of(participant_id: int, quiz: Quiz, rows) -> dict:
-    """The phone's view from its answer rows (question, choice, response_ms)."""
+def participant_view_of(participant_id: int, quiz: Quiz, rows, shown: set[int] | None = None) -> dict:
+    """The phone's view from its answer rows (question, choice, response_ms).
+
+    Scored quizzes: `score` counts the questions of `shown` (scored_questions), None when hidden.
+    """
     answers = {q: c for q, c, _ms in rows}
     view = {
         "participant_id": participant_id,
@@ -254,7 +275,7 @@ def participant_view_of(participant_id: int, quiz: Quiz, rows) -> dict:
     if quiz.kind == QuizKind.PROFILE:
         view["profile"] = profile_of(quiz, answers)
     else:
-        view["score"] = score_of(quiz, rows)
+        view["score"] = None if shown is None else score_of(quiz, [r for r in rows if r[0] in shown])
     return view
 
 
@@ -271,11 +292,12 @@ def question_counts(event_id: int, quiz: Quiz, question: int) -> list[int]:
     return counts
 
 
-def room_results(event: Event, quiz: Quiz | None = None) -> dict:
+def room_results(event: Event, quiz: Quiz | None = None, *, final: bool = False) -> dict:
     """The room: respondents, per-question counts, and the profile distribution or the leaderboard.
 
     Profile quizzes: `profiles` counts the participants whose majority is one profile; `mixed`
-    counts the tied ones (they appear in `mixed_profiles` under every tied symbol).
+    counts the tied ones (they appear in `mixed_profiles` under every tied symbol). Scored
+    quizzes: the leaderboard counts what scored_questions shows each phone (`final`: everything).
     """
     quiz = quiz or quiz_of(event)
     rows = db.session.execute(
@@ -308,11 +330,17 @@ def room_results(event: Event, quiz: Quiz | None = None) -> dict:
                 profiles[profile["symbols"][0]] += 1
         results.update(profiles=profiles, mixed=mixed, mixed_profiles=mixed_profiles)
     else:
-        results["leaderboard"] = _leaderboard(quiz, per_participant)
+        run = get_run(event)
+        shown = {pid: scored_questions(quiz, event, run, (q for q, _c, _ms in rows), final=final)
+                 for pid, rows in per_participant.items()}
+        results["leaderboard"] = _leaderboard(quiz, {
+            pid: [r for r in rows if r[0] in shown[pid]] for pid, rows in per_participant.items()
+            if shown[pid] is not None})
     return results
 
 
 def _leaderboard(quiz: Quiz, per_participant: dict[int, list]) -> list[dict]:
+    """The top scores of the rows given (the caller keeps only what may be shown)."""
     scores = sorted(((score_of(quiz, rows), pid) for pid, rows in per_participant.items()),
                     key=lambda item: (-item[0], item[1]))[:LEADERBOARD_SIZE]
     people = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_([p for _s, p in scores])))}

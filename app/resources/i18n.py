@@ -56,6 +56,7 @@ JS_MESSAGES = {
     "quiz.question_of": _l("Question %(n)s sur %(total)s"),
     "quiz.closed_wait": _l("Question close. En attente de la suivante…"),
     "quiz.score": _l("Votre score : %(n)s points"),
+    "quiz.score_later": _l("Votre score s'affichera quand vos réponses seront définitives."),
     "quiz.not_answered": _l("Vous n'avez pas encore répondu."),
     "quiz.mixed": _l("Votre profil est mixte"),
     "quiz.style": _l("Votre style d'innovation"),

@@ -115,7 +115,10 @@
     var section = el("section", "card quiz-result");
     section.id = "quiz-result";
     if (quiz.kind === "scored") {
-      section.appendChild(el("h2", null, t("quiz.score", "Votre score : %(n)s points", { n: (me && me.score) || 0 })));
+      // no score while answers can still change (the server sends null): it would give the right answers away
+      section.appendChild(el("h2", null, me && me.score !== null && me.score !== undefined
+        ? t("quiz.score", "Votre score : %(n)s points", { n: me.score })
+        : t("quiz.score_later", "Votre score s'affichera quand vos réponses seront définitives.")));
       return section;
     }
     var profile = me && me.profile;
