@@ -176,6 +176,11 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(accessibility_bp)
 
+    from app.security.throttle import api_read_guard
+
+    for blueprint in app.blueprints.values():  # API reads are limited per caller (docs/security.md)
+        api_read_guard(blueprint)
+
     # api_route checks the caller before it reads a body; the rule lives with the identities
     app.extensions["barcamp_authenticate"] = authenticate
 

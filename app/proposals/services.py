@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from app.common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.events.enums import Phase
@@ -29,11 +30,33 @@ def _clean_tags(tags: list[str]) -> list[str]:
     return list(seen.values())
 
 
+def _check_topic_caps(event: Event, author: Participant | None) -> None:
+    """Refuse a topic past MAX_TOPICS_PER_FORUM, or past MAX_TOPICS_PER_PARTICIPANT for its author.
+
+    Withdrawn topics do not count. A forum flooded with topics would make every phone's state
+    heavy and the vote unreadable; a person with more ideas than the cap supports others' topics.
+    """
+    config = current_app.config
+    live = Proposal.status != ProposalStatus.WITHDRAWN
+    in_forum = db.session.scalar(select(func.count()).where(Proposal.event_id == event.id, live)) or 0
+    if in_forum >= config["MAX_TOPICS_PER_FORUM"]:
+        raise Conflict("too_many_topics", _("Ce forum a atteint son nombre maximal de sujets (%(n)d).",
+                                            n=config["MAX_TOPICS_PER_FORUM"]))
+    if author is not None:
+        mine = db.session.scalar(select(func.count()).where(Proposal.event_id == event.id,
+                                                            Proposal.author_id == author.id, live)) or 0
+        if mine >= config["MAX_TOPICS_PER_PARTICIPANT"]:
+            raise Conflict("too_many_topics_by_you", _(
+                "Vous avez déjà proposé %(n)d sujets : soutenez plutôt ceux des autres.",
+                n=config["MAX_TOPICS_PER_PARTICIPANT"]))
+
+
 def create_proposal(event: Event, author: Participant | None, data: ProposalCreate) -> Proposal:
     """Add a topic to the forum (participants: only while proposals are open)."""
     if author is not None:
         require_phase(event, Phase.PROPOSALS)
     _check_theme(event, data.theme_id)
+    _check_topic_caps(event, author)
     proposal = Proposal(
         event_id=event.id,
         author_id=author.id if author else None,

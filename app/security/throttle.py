@@ -57,3 +57,39 @@ login_account_guard = limiter.shared_limit(_login_account_limit, scope="login-ac
 def login_guard(view):
     """Both login throttles: failed attempts per address and per account."""
     return login_address_guard(login_account_guard(view))
+
+
+def _api_caller_key() -> str:
+    """Who reads the API: its bearer token, else the organiser or phone of its session, else its address.
+
+    Per caller, not per address: a whole venue shares one Wi-Fi address.
+    """
+    import hashlib
+
+    from flask import session
+
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and len(header) > 7:
+        return "token:" + hashlib.sha256(header[7:].encode()).hexdigest()[:20]
+    user_id = session.get("_user_id")
+    if user_id:
+        return f"organiser:{user_id}"
+    phones = session.get("participants")
+    if isinstance(phones, dict) and phones:
+        return "phone:" + hashlib.sha256(repr(sorted(phones.items())).encode()).hexdigest()[:20]
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _not_an_api_read() -> bool:
+    from app.common.api import API_PREFIX
+
+    return not request.path.startswith(API_PREFIX + "/")
+
+
+def _api_read_limit() -> str:
+    return current_app.config["API_READ_LIMIT"]
+
+
+#: applied to every area's blueprint: API reads (GET) per caller, one budget across the whole API
+api_read_guard = limiter.shared_limit(_api_read_limit, scope="api-read", key_func=_api_caller_key, methods=["GET"],
+                                      exempt_when=_not_an_api_read)
