@@ -77,6 +77,9 @@ class Config:
     #: topics per forum, and per participant in one forum (organisers are not capped per person)
     MAX_TOPICS_PER_FORUM = 400
     MAX_TOPICS_PER_PARTICIPANT = 10
+    #: /metrics: when set (BARCAMP_METRICS_TOKEN), the scraper sends `Authorization: Bearer <token>`;
+    #: unset, /metrics answers only requests from a loopback address that no proxy forwarded
+    METRICS_TOKEN: str | None = None
     #: secure cookies: None follows BARCAMP_PUBLIC_URL (https: on), or BARCAMP_SECURE_COOKIES
     SECURE_COOKIES: bool | None = None
     TESTING = False
@@ -110,6 +113,8 @@ def load_config(app, config: type[Config] | dict | None) -> None:
         app.config["REDIS_URL"] = env["BARCAMP_REDIS_URL"] or None
     if env.get("BARCAMP_PUBLIC_URL") and not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = env["BARCAMP_PUBLIC_URL"].rstrip("/")
+    if env.get("BARCAMP_METRICS_TOKEN") and not app.config.get("METRICS_TOKEN"):
+        app.config["METRICS_TOKEN"] = env["BARCAMP_METRICS_TOKEN"]
     if env.get("BARCAMP_ALLOWED_ORIGINS"):
         app.config["ALLOWED_ORIGINS"] = [o.strip() for o in env["BARCAMP_ALLOWED_ORIGINS"].split(",") if o.strip()]
     for name in ("JOIN_RATE_LIMIT", "PROPOSAL_RATE_LIMIT"):

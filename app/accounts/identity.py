@@ -45,6 +45,33 @@ def issue_organiser_token(organiser: Organiser) -> str:
     return ORGANISER_TOKEN_PREFIX + _serializer().dumps({"oid": organiser.id, "sid": organiser.session_id})
 
 
+#: a page reuses its session's organiser token while it has at least this long left (then a new one)
+PAGE_TOKEN_MIN_LIFE = 24 * 3600
+_PAGE_TOKEN_KEY = "organiser_live_token"
+
+
+def organiser_page_token(organiser: Organiser) -> str:
+    """The organiser token a page embeds for its live connection: one per browser session.
+
+    Minting one per page view filled every visited page (and any copy of it) with another
+    week-long token. The session's token is reused while it is valid for this organiser and
+    session for at least PAGE_TOKEN_MIN_LIFE; logout ends the session id, and so the token.
+    Pages embedding it are sent with `Cache-Control: no-store` (app/security/headers.py).
+    """
+    stored = session.get(_PAGE_TOKEN_KEY)
+    if isinstance(stored, str) and stored.startswith(ORGANISER_TOKEN_PREFIX):
+        try:
+            payload = _serializer().loads(stored[len(ORGANISER_TOKEN_PREFIX):],
+                                          max_age=ORGANISER_TOKEN_MAX_AGE - PAGE_TOKEN_MIN_LIFE)
+        except (BadSignature, SignatureExpired):
+            payload = {}
+        if payload.get("oid") == organiser.id and session_id_matches(organiser, payload.get("sid")):
+            return stored
+    token = issue_organiser_token(organiser)
+    session[_PAGE_TOKEN_KEY] = token
+    return token
+
+
 def projector_auth_token(event: Event) -> str:
     return PROJECTOR_TOKEN_PREFIX + event.projector_token
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from pydantic import ValidationError
 
 from app import realtime
-from app.accounts.identity import Identity, api_auth, event_for, issue_organiser_token, projector_auth_token
+from app.accounts.identity import Identity, api_auth, event_for, organiser_page_token, projector_auth_token
 from app.common.api import api_route
 from app.common.db import write_transaction
 from app.common.errors import DomainError
@@ -116,7 +116,7 @@ def dashboard(event_id: int):
         hide_form=HideForm(),
         grades=[str(g) for g in MAJORITY_GRADES],
         next_phases=list(TRANSITIONS[event.phase]),
-        live_token=issue_organiser_token(current_user),
+        live_token=organiser_page_token(current_user),
     )
 
 

@@ -1,9 +1,11 @@
 """/healthz for load balancers and /metrics for Prometheus (per worker: scrape each one)."""
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -54,8 +56,35 @@ def healthz():
     return jsonify(body), 200 if not failed else 503
 
 
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _metrics_refusal():
+    """Who may scrape: METRICS_TOKEN set, the bearer token, from anywhere; unset, a loopback caller
+    that no proxy forwarded. The refusal as a plain-text response for the scraper, or None.
+
+    Behind nginx without BARCAMP_PROXY_COUNT every request seems to come from 127.0.0.1: the
+    X-Forwarded-For header still tells a forwarded one apart (a local scraper sends none).
+    """
+    plain = {"Content-Type": "text/plain; charset=utf-8"}
+    token = current_app.config.get("METRICS_TOKEN")
+    if token:
+        header = request.headers.get("Authorization", "")
+        given = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return "metrics: bearer token missing or wrong\n", 401, {**plain, "WWW-Authenticate": "Bearer"}
+        return None
+    if not _is_loopback(request.remote_addr) or request.headers.get("X-Forwarded-For"):
+        return "metrics: loopback only (set BARCAMP_METRICS_TOKEN to scrape from elsewhere)\n", 403, plain
+    return None
+
+
 @bp.get("/metrics")
 @limiter.exempt
 def prometheus_metrics():
-    """This worker's metrics in Prometheus text format."""
-    return generate_latest(REGISTRY), 200, {"Content-Type": CONTENT_TYPE_LATEST}
+    """This worker's metrics in Prometheus text format (guarded: see _metrics_refusal)."""
+    return _metrics_refusal() or (generate_latest(REGISTRY), 200, {"Content-Type": CONTENT_TYPE_LATEST})

@@ -5,7 +5,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.identity import Identity, api_auth, event_for, issue_organiser_token, session_participant_token
+from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
 from app.common.api import api_route
 from app.common.errors import DomainError, Forbidden
 from app.events.enums import Phase
@@ -129,7 +129,6 @@ def organiser_page(event_id: int):
         control_form=ControlForm(),
         quiz_frozen=event.phase != Phase.DRAFT,
         projector_url=projector_url(event),
-        live_token=issue_organiser_token(current_user),
         **projector_context(event),
     )
 

@@ -234,14 +234,14 @@ def _organiser_context(event) -> dict:
     body = grid.grid_out(event)
     placed = {(s["slot_id"], s["room_id"]): s for s in body["sessions"] if s["room_id"]}
     scheduled = {s["proposal_id"] for s in body["sessions"]}
-    from app.accounts.identity import issue_organiser_token
+    from app.accounts.identity import organiser_page_token
 
     return {
         "event": event, "grid": body, "cells": placed,
         "bench": [s for s in body["sessions"] if not s["room_id"]],
         "candidates": [p for p in visible_proposals(event.id) if p.id not in scheduled],
         "formats": format_choices(), "room_form": RoomForm(prefix="room"), "slot_form": SlotForm(prefix="slot"),
-        "action_form": ActionForm(), "live_token": issue_organiser_token(current_user),
+        "action_form": ActionForm(), "live_token": organiser_page_token(current_user),
         "projector_url": projector_url(event),
     }
 

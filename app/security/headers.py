@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 
-from flask import Flask, request
+from flask import Flask, g, request, template_rendered
 
 #: nothing inline: every script and style is a file under static/ (templates hold none)
 CSP = (
@@ -42,8 +42,15 @@ def configure_cookies(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
 
 
+def _note_embedded_token(_app, template, context, **_extra) -> None:
+    """A page given a `live_token` (organiser, participant or projector) puts it in its HTML."""
+    if context.get("live_token"):
+        g.embeds_token = True
+
+
 def init_headers(app: Flask) -> None:
     configure_cookies(app)
+    template_rendered.connect(_note_embedded_token, app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit
         app.config["MAX_CONTENT_LENGTH"] = int(os.environ.get("BARCAMP_MAX_CONTENT_LENGTH")
                                                or DEFAULT_MAX_CONTENT_LENGTH)
@@ -58,4 +65,7 @@ def init_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if app.config["SECURE_COOKIES"]:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if g.get("embeds_token"):
+            # a bearer token in the HTML: no copy in a browser's or a proxy's cache, nor in history restores
+            response.headers["Cache-Control"] = "no-store"
         return response
