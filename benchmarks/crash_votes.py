@@ -373,18 +373,19 @@ async def projector_tally(server: Server, forums: dict, expected: dict, timeout:
     """Connect a projector after the restart and wait for its tally (join state or message) to equal `expected`."""
     import socketio
 
+    from app.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
+
     client = socketio.AsyncClient(reconnection=False)
-    latest: dict = {}
-    client.on("tally", lambda msg: latest.update(body={k: v for k, v in msg.items()
-                                                      if k not in ("event_id", "version")}), namespace="/live")
+    follower = TallyFollower()
+    client.on("tally", follower.receive, namespace="/live")
     await client.connect(server.url, namespaces=["/live"], transports=["websocket"],
                          auth={"token": forums["projector"]}, wait_timeout=30)
     try:
         state = await client.call("join", {"event_id": forums["vote"]["id"]}, namespace="/live", timeout=30)
-        latest.setdefault("body", state["state"]["tally"])
+        follower.start(state["state"])
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if latest.get("body") == expected:
+            if follower.body == expected:
                 return True
             await asyncio.sleep(0.05)
         return False

@@ -77,6 +77,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # app.realtime.deltas
 from _forum import (NOT_CONNECTED, Phone, add_topics, connect_and_join, http_join_all,  # noqa: E402
                     latency_summary, reconnect_records, reconnect_storm, reconnect_summary)
 
@@ -225,12 +226,19 @@ class Projector:
     async def _run(self) -> None:
         import socketio
 
+        from app.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
+
         client = socketio.AsyncClient(reconnection=False)
+        follower = TallyFollower()
+
+        def record(shown):
+            self.tallies.append((time.time(), sum(entry["score"] for entry in shown["ranking"])))
 
         @client.on("tally", namespace="/live")
         def on_tally(message):
-            total = sum(entry["score"] for entry in message["ranking"])
-            self.tallies.append((time.time(), total))
+            shown = follower.receive(message)
+            if shown is not None:
+                record(shown)
 
         try:
             await client.connect(self.url, namespaces=["/live"], transports=["websocket"],
@@ -238,6 +246,8 @@ class Projector:
             ack = await client.call("join", {"event_id": self.event_id}, namespace="/live", timeout=30)
             if not ack.get("ok"):
                 raise RuntimeError(f"projector join refused: {ack}")
+            for shown in follower.start(ack["state"]):
+                record(shown)
         except Exception as exc:  # noqa: BLE001
             self.error = f"{type(exc).__name__}: {exc}"
             self.ready.set()

@@ -61,9 +61,10 @@ def authenticate(auth) -> Identity | None:
     return identity_from_token(token if isinstance(token, str) else None)
 
 
-#: events whose batched write maps each participant to its forum itself (lock_forums_of): an erased
-#: participant's vote or answer is refused there, without one more query on the hottest path
-SELF_CHECKED = frozenset({"vote", "quiz_answer"})
+#: events that check the participant themselves, without one more query on the hottest paths: the
+#: batched writes map each participant to its forum (lock_forums_of), and a phone's join or resync
+#: reads its row with its ballots (app/live/services.participant_state)
+SELF_CHECKED = frozenset({"vote", "quiz_answer", "join", "sync"})
 
 
 def _require_live_participant() -> None:

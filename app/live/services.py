@@ -1,13 +1,14 @@
 """The full state a screen needs, sent on join and on resync: shared bytes once, the caller's part apart.
 
-What every phone of a forum sees (the forum, its topics, the tally, the quiz and the published
-grid) is built with one bulk query per relation and encoded once per forum version: the same
-bytes go to every phone of that audience and language (`wire.Raw`). What is one phone's own (its
-votes, its budget, its quiz answers) is small, built per call, and spliced in.
+What every phone of a forum sees (the forum, its topics, the quiz and the published grid) is built
+with one bulk query per relation and encoded once per forum version: the same bytes go to every
+phone of that audience and language (`wire.Raw`). The tally is the one last sent to that audience,
+with its stream version (`LiveHub.latest_tally`), encoded once per tally. What is one phone's own
+(its votes, its budget, its quiz answers) is small, read per call (one statement on a warm cache),
+and spliced in.
 
-The tally is the one last sent to the forum's screens, with its stream version (see
-`LiveHub.latest_tally`), encoded once per tally. A cached part is valid while the forum's message
-version and its quiz stream's version are those it was built at, and for SNAPSHOT_MAX_AGE seconds at most (a change that sends no message, such as
+A cached part is valid while the forum's message version and its quiz stream's version are those
+it was built at, and for SNAPSHOT_MAX_AGE seconds at most (a change that sends no message, such as
 an edit of the forum's description, reaches new snapshots within that time).
 """
 from __future__ import annotations
@@ -15,17 +16,21 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from app.accounts.identity import Identity
+from app.common.errors import Unauthorized
 from app.events.models import Event
 from app.events.presenters import event_out
+from app.events.services import get_event
 from app.proposals.services import proposals_out, visible_proposals
 from app.realtime import PHONES, SCREENS, current_stream_versions, current_version, hub
 from app.realtime.wire import Raw, encode
-from app.voting.services import my_votes
+from app.voting.ballots import remaining
+from app.voting.services import my_ballots
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class SharedPart:
     built_at: float
     body: bytes
     quiz: bytes | None
+    #: the voting rules a phone's remaining budget is computed with (voting_mode, dots_budget)
+    rules: SimpleNamespace
 
 
 class SnapshotCache:
@@ -45,7 +52,7 @@ class SnapshotCache:
         self.max_age = max_age
         self._parts: dict[tuple, SharedPart] = {}
         self._lock = threading.Lock()
-        self.builds = 0  # how many times a part was built (tests and /metrics read it)
+        self.builds = 0  # how many times a part was built
 
     def get(self, slot: tuple, key: tuple) -> SharedPart | None:
         part = self._parts.get(slot)
@@ -85,39 +92,55 @@ def _build_shared(event: Event, key: tuple) -> SharedPart:
         shared["schedule"] = schedule
     quiz = live_state_for(event, None)
     return SharedPart(key=key, built_at=time.monotonic(), body=encode(shared)[1:-1],
-                      quiz=encode(quiz) if quiz is not None else None)
+                      quiz=encode(quiz) if quiz is not None else None,
+                      rules=SimpleNamespace(voting_mode=event.voting_mode, dots_budget=event.dots_budget))
 
 
-def event_state(event: Event, identity: Identity) -> Raw:
-    """Snapshot of a forum for one screen, stamped with the version it is current at.
+def _snapshot(event_id: int, audience: str, event: Event | None) -> tuple[bytes, SharedPart, bytes]:
+    """The head fields' versions, the shared part and the tally of a forum (the Event is loaded on a miss only).
 
     The versions are read *before* the database (and the cache is keyed by them), so any change
     committed after the read carries a higher version and reaches the client as a message after
     this snapshot.
     """
-    version = current_version(event.id)
-    streams = current_stream_versions(event.id)
-    # the tally as last sent, with its own stream version: the next tally message follows it
-    streams["tally"], tally = hub().latest_tally(event)
-    participant = identity.participant if identity.kind == "participant" else None
-    audience = PHONES if participant is not None else SCREENS
-    slot = (event.id, audience, str(get_locale()))
+    version = current_version(event_id)
+    streams = current_stream_versions(event_id)
+    streams["tally"], tally = hub().latest_tally(event_id, audience, lambda: event or get_event(event_id))
+    slot = (event_id, audience, str(get_locale()))
     key = (version, streams["quiz"])
     cache = snapshot_cache()
     part = cache.get(slot, key)
     if part is None:
-        part = _build_shared(event, key)
+        part = _build_shared(event or get_event(event_id), key)
         cache.put(slot, part)
+    return encode({"version": version, "streams": streams})[1:-1], part, tally
 
-    me: dict = {"kind": identity.kind}
+
+def _assemble(head: bytes, me: dict, part: SharedPart, tally: bytes, quiz: bytes | None) -> Raw:
+    out = b"{" + head + b',"me":' + encode(me) + b',"tally":' + tally + b"," + part.body
+    if quiz is not None:
+        out += b',"quiz":' + quiz
+    return Raw(out + b"}")
+
+
+def participant_state(event_id: int, participant_id: int) -> Raw:
+    """Snapshot of a forum for one phone: on a warm cache, one statement (its ballots) and no ORM load."""
+    head, part, tally = _snapshot(event_id, PHONES, None)
+    votes = my_ballots(participant_id)
+    if votes is None:  # erased since it connected
+        raise Unauthorized("participant_erased", _("Ce participant a été effacé."))
+    me = {"kind": "participant", "participant_id": participant_id, "votes": {str(k): v for k, v in votes.items()},
+          "remaining": remaining(part.rules, votes)}
     quiz = part.quiz
-    if participant is not None:
-        votes, remaining = my_votes(event, participant)
-        me.update(participant_id=participant.id, votes={str(k): v for k, v in votes.items()}, remaining=remaining)
-        if quiz is not None:
-            from app.quiz.services import participant_view
+    if quiz is not None:
+        from app.quiz.services import participant_view  # the quiz area sits above live
 
-            quiz = quiz[:-1] + b',"me":' + encode(participant_view(event, participant)) + b"}"
-    head = encode({"version": version, "streams": streams, "me": me})[:-1]
-    tail = b',"quiz":' + quiz if quiz is not None else b""
-    return Raw(head + b',"tally":' + tally + b"," + part.body + tail + b"}")
+        mine = participant_view(get_event(event_id), SimpleNamespace(id=participant_id))
+        quiz = quiz[:-1] + b',"me":' + encode(mine) + b"}"
+    return _assemble(head, me, part, tally, quiz)
+
+
+def screen_state(event: Event, kind: str) -> Raw:
+    """Snapshot of a forum for a big screen (projector, organiser)."""
+    head, part, tally = _snapshot(event.id, SCREENS, event)
+    return _assemble(head, {"kind": kind}, part, tally, part.quiz)

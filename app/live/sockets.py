@@ -9,8 +9,9 @@ from pydantic import BaseModel
 from app.accounts.identity import event_for
 from app.common.api import validate
 from app.extensions import db, socketio
-from app.live.guard import authenticate, socket_action, socket_identity, store_identity
-from app.live.services import event_state
+from app.common.errors import Forbidden
+from app.live.guard import authenticate, socket_action, socket_identity, store_identity, stored_identity
+from app.live.services import participant_state, screen_state
 from app.realtime import NAMESPACE, PHONES, SCREENS, audience_room, event_room
 from app.security.sockets import admit_connection, forget_connection, organiser_room
 
@@ -41,23 +42,31 @@ def on_disconnect(*_reason):
     forget_connection()
 
 
+def _state(payload) -> tuple[int, str, object]:
+    """The forum's id, the caller's audience and its snapshot; a phone's costs no ORM load on a warm cache."""
+    data = validate(JoinIn, payload)
+    stored = stored_identity()
+    if stored["kind"] == "participant":
+        if stored["event_id"] != data.event_id:
+            raise Forbidden("not_in_event", _("Votre jeton ne donne pas accès à ce forum."))
+        return data.event_id, PHONES, participant_state(data.event_id, stored["participant_id"])
+    identity = socket_identity()
+    event = event_for(identity, data.event_id)
+    return event.id, SCREENS, screen_state(event, identity.kind)
+
+
 @socketio.on("join", namespace=NAMESPACE)
 @socket_action
 def on_join(payload=None):
     """Enter the forum's room (the server decides which) and get the full state."""
-    data = validate(JoinIn, payload)
-    identity = socket_identity()
-    event = event_for(identity, data.event_id)
-    join_room(event_room(event.id))
-    join_room(audience_room(event.id, PHONES if identity.kind == "participant" else SCREENS))
-    return {"ok": True, "state": event_state(event, identity)}
+    event_id, audience, state = _state(payload)
+    join_room(event_room(event_id))
+    join_room(audience_room(event_id, audience))
+    return {"ok": True, "state": state}
 
 
 @socketio.on("sync", namespace=NAMESPACE)
 @socket_action
 def on_sync(payload=None):
     """Full state again, after a version gap."""
-    data = validate(JoinIn, payload)
-    identity = socket_identity()
-    event = event_for(identity, data.event_id)
-    return {"ok": True, "state": event_state(event, identity)}
+    return {"ok": True, "state": _state(payload)[2]}

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from app.extensions import db, socketio
 from app.ops import metrics
 from app.realtime import wire
+from app.realtime.deltas import ranking_delta
 from app.realtime.fanout import emit_paced, run_every
 from app.realtime.rooms import NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter
 from app.realtime.versions import MemoryVersions, RedisVersions
@@ -40,9 +41,9 @@ class LiveHub:
         self.shared = isinstance(self.versions, RedisVersions)
         self._dirty: set[int] = set()
         self._last_ranking: dict[int, Any] = {}
-        #: one process: the last tally each forum's screens were sent, (stream version, encoded body),
-        #: which the join snapshot carries so that the next tally message follows it exactly
-        self._latest_tally: dict[int, tuple[int, bytes]] = {}
+        #: one process: the last tally each audience of each forum was sent, (stream version, encoded
+        #: body, body): the join snapshot carries it, and the next tally is a delta from it
+        self._latest_tally: dict[tuple[int, str], tuple[int, bytes, dict]] = {}
         #: forums whose quiz answer counts changed since the last coalesced `quiz` message
         self._quiz_dirty: set[int] = set()
         self._last_quiz: dict[int, Any] = {}
@@ -176,13 +177,29 @@ class LiveHub:
         """Send a snapshot to the forum's screens now, and to its phones when their interval allows."""
         with self._lock:  # the version and the latest body change together (latest_tally reads both)
             version = self.versions.next(stream_counter(kind, event_id))
-            if kind == "tally":
-                self._latest_tally[event_id] = (version, wire.encode(body))
-        message = {"event_id": event_id, "version": version, "stream": kind, **body}
+        message = self._stream_message(kind, event_id, SCREENS, version, body)
         socketio.emit(kind, message, to=audience_room(event_id, SCREENS), namespace=NAMESPACE)
         with self._lock:
-            self._phones_due[(kind, event_id)] = message
+            self._phones_due[(kind, event_id)] = {"event_id": event_id, "version": version, "body": body}
         self.flush_phone_streams()
+
+    def _stream_message(self, kind: str, event_id: int, audience: str, version: int, body: dict) -> dict:
+        """One process: a stream's message to one audience; a tally is a delta from the audience's last one.
+
+        The audience's latest tally becomes this one in the same step, so a phone that joins from now
+        on gets it in its snapshot and ignores this message (same version), and one that joined before
+        applies the delta on exactly the tally it has (`base`).
+        """
+        head = {"event_id": event_id, "version": version, "stream": kind}
+        if kind != "tally":
+            return {**head, **body}
+        with self._lock:
+            previous = self._latest_tally.get((event_id, audience))
+            self._latest_tally[(event_id, audience)] = (version, wire.encode(body), body)
+        delta = ranking_delta(previous[2], body) if previous is not None else None
+        if delta is None:
+            return {**head, **body}
+        return {**head, "base": previous[0], **delta}
 
     def flush_phone_streams(self, force: bool = False) -> int:
         """Send phones the latest snapshot of each stream whose phones have waited long enough."""
@@ -201,7 +218,8 @@ class LiveHub:
                 self.versions.publish(event_id, kind, body, leased=True, counter=stream_counter(kind, event_id),
                                       room=audience_room(event_id, PHONES))
                 continue
-            emit_paced(kind, message, audience_room(event_id, PHONES))
+            emit_paced(kind, self._stream_message(kind, event_id, PHONES, message["version"], message["body"]),
+                       audience_room(event_id, PHONES))
         return len(due)
 
     def _loop(self) -> None:
@@ -214,32 +232,37 @@ class LiveHub:
     def stop(self) -> None:
         self._stopped = True
 
-    def latest_tally(self, event: Any) -> tuple[int, bytes]:
-        """The forum's tally as last sent to its screens: (stream version, encoded body).
+    def latest_tally(self, event_id: int, audience: str, load_event) -> tuple[int, bytes]:
+        """The forum's tally as last sent to this audience: (stream version, encoded body).
 
-        The join snapshot carries it, so a phone's next tally message is exactly the one after it.
+        The join snapshot carries it, so the audience's next tally message (a delta) applies on it.
         Before the first tally of this process (or, with several workers, of the forum), the tally
-        is computed now and recorded under the stream's current version as if it had been sent: a
-        coalesced tally equal to it then sends nothing, one that differs follows it.
+        is computed now (`load_event()` gives the forum) and recorded under the stream's current
+        version as if it had been sent: a coalesced tally equal to it then sends nothing, one that
+        differs follows it. With several workers, tallies go out whole and both audiences share
+        the screens' latest.
         """
         from app.voting.services import compute_results
 
-        counter = stream_counter("tally", event.id)
+        counter = stream_counter("tally", event_id)
         if self.shared:
             latest = self.versions.latest(counter)
             if latest is None:
-                latest = self.versions.seed_latest(counter, wire.encode(compute_results(event)))
+                latest = self.versions.seed_latest(counter, wire.encode(compute_results(load_event())))
             return latest
-        latest = self._latest_tally.get(event.id)
+        latest = self._latest_tally.get((event_id, audience))
         if latest is None:
-            body = compute_results(event)
+            other = PHONES if audience == SCREENS else SCREENS
+            # the screens' last tally is the stream's: phones seeded with it ignore its phone message
+            latest = self._latest_tally.get((event_id, other))
+            if latest is None:  # no tally of this forum yet in this process
+                body = compute_results(load_event())
+                latest = (self.versions.current(counter), wire.encode(body), body)
             with self._lock:
-                latest = self._latest_tally.get(event.id)
-                if latest is None:
-                    latest = (self.versions.current(counter), wire.encode(body))
-                    self._latest_tally[event.id] = latest
-                    self._last_ranking[event.id] = body
-        return latest
+                latest = self._latest_tally.setdefault((event_id, audience), latest)
+                self._latest_tally.setdefault((event_id, other), latest)
+                self._last_ranking.setdefault(event_id, latest[2])
+        return latest[0], latest[1]
 
     def forget_quiz(self, event_id: int) -> None:
         """The next quiz counts message of the forum goes out even if the counts are unchanged."""

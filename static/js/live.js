@@ -4,8 +4,10 @@
  * per forum, +1 per message). A message at or below the current version is stale and dropped; one
  * more than one step ahead means we missed something, so we ask for the full state (`sync`).
  * Messages received before the join (or sync) answer are buffered and replayed if newer.
- * A message with a `stream` (tallies, quiz counts) is a whole snapshot counted apart: it applies when newer
- * than the last of its stream, and skipping one is no gap.
+ * A message with a `stream` (tallies, quiz counts) is a snapshot counted apart: it applies when newer
+ * than the last of its stream, and skipping one is no gap. A tally may come as a delta (`base`: the
+ * version of the tally it was computed from, `changed`, `removed`): it applies only on that tally, and
+ * on any other we ask for the full state; handlers always receive the whole tally.
  *
  *   Live.connect({eventId, token, onState(state), handlers: {proposal(msg), phase(msg), tally(msg)}})
  *   Live.on(name, handler)          register one more message type (other areas)
@@ -22,6 +24,7 @@
   var handlers = {};
   var version = null;
   var streams = {};   // stream name -> last version applied (tallies, quiz counts)
+  var latest = {};    // stream name -> the whole snapshot shown (a tally delta applies on it)
   var ready = false; // true once the join/sync answer gave us a snapshot
   var pending = [];   // messages received while not ready
 
@@ -29,9 +32,29 @@
     document.documentElement.setAttribute("data-live", status);
   }
 
+  /* The whole tally after a delta: changed entries merged by topic, removed ones dropped, ranked by
+   * (rank, topic id) as the server ranks them (app/realtime/deltas.py does the same). */
+  function applyDelta(previous, delta) {
+    var entries = {};
+    (previous.ranking || []).forEach(function (entry) { entries[entry.proposal_id] = Object.assign({}, entry); });
+    (delta.removed || []).forEach(function (id) { delete entries[id]; });
+    (delta.changed || []).forEach(function (entry) {
+      entries[entry.proposal_id] = Object.assign(entries[entry.proposal_id] || {}, entry);
+    });
+    var ranking = Object.keys(entries).map(function (id) { return entries[id]; });
+    ranking.sort(function (a, b) { return (a.rank - b.rank) || (a.proposal_id - b.proposal_id); });
+    var whole = {};
+    Object.keys(delta).forEach(function (key) {
+      if (key !== "changed" && key !== "removed" && key !== "base") whole[key] = delta[key];
+    });
+    whole.ranking = ranking;
+    return whole;
+  }
+
   function applyState(state) {
     version = state.version;
     streams = Object.assign({}, state.streams || {});
+    latest = { tally: state.tally || null };
     ready = true;
     if (config.onState) config.onState(state);
     var queued = pending.sort(function (a, b) { return a.msg.version - b.msg.version; });
@@ -64,7 +87,17 @@
     }
     if (typeof msg.stream === "string") {
       if (msg.version <= (streams[msg.stream] || 0)) return; // older than what we show
+      if (typeof msg.base === "number") {
+        // a delta (tallies): it applies only on the exact snapshot it was computed from
+        if (msg.base !== streams[msg.stream] || !latest[msg.stream]) {
+          pending.push({ name: name, msg: msg });
+          requestState("sync");
+          return;
+        }
+        msg = applyDelta(latest[msg.stream], msg);
+      }
       streams[msg.stream] = msg.version;
+      latest[msg.stream] = msg;
       dispatch(name, msg);
       return;
     }

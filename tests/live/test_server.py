@@ -10,6 +10,8 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 
+from app.realtime.deltas import TallyFollower
+
 from tests.conftest import fire_concurrently, start_server, wait_for
 
 pytestmark = pytest.mark.server
@@ -62,6 +64,7 @@ class LiveClient:
     def __init__(self, server, token):
         self.messages: list[tuple[str, dict]] = []
         self.lock = threading.Lock()
+        self.tallies = TallyFollower()
         self.sio = socketio.Client(reconnection=False)
         for name in ("tally", "proposal", "phase"):
             self.sio.on(name, self._recorder(name), namespace=NS)
@@ -71,7 +74,10 @@ class LiveClient:
     def _recorder(self, name):
         def record(payload):
             with self.lock:
-                self.messages.append((name, payload))
+                if name == "tally":  # as the phone shows it: deltas applied (app.realtime.deltas)
+                    payload = self.tallies.receive(payload)
+                if payload is not None:
+                    self.messages.append((name, payload))
         return record
 
     def named(self, name):
@@ -79,7 +85,11 @@ class LiveClient:
             return [payload for n, payload in self.messages if n == name]
 
     def call(self, event, payload):
-        return self.sio.call(event, payload, namespace=NS, timeout=10)
+        ack = self.sio.call(event, payload, namespace=NS, timeout=10)
+        if event in ("join", "sync") and isinstance(ack, dict) and ack.get("ok"):
+            with self.lock:
+                self.messages += [("tally", shown) for shown in self.tallies.start(ack["state"])]
+        return ack
 
     def close(self):
         if self.sio.connected:

@@ -6,20 +6,36 @@ import time
 import pytest
 
 from app.accounts.identity import PROJECTOR_TOKEN_PREFIX
+from app.realtime.deltas import TallyFollower
 from tests.conftest import wait_for
 
 NS = "/live"
 
 
 class Inbox:
-    """Every message a test socket received, kept across polls."""
+    """Every message a test socket received, kept across polls; tallies as the phone shows them.
 
-    def __init__(self, sc):
+    With the join `state`, tally deltas are applied as static/js/live.js applies them (a delta that
+    does not apply is counted in `tallies.gaps` and not shown).
+    """
+
+    def __init__(self, sc, state: dict | None = None):
         self.sc = sc
         self.messages: list[tuple[str, dict]] = []
+        self.raw: list[tuple[str, dict]] = []  # as sent: tallies may be deltas
+        self.tallies = TallyFollower()
+        if state is not None:
+            self.tallies.start(state)
 
     def poll(self) -> list[tuple[str, dict]]:
-        self.messages += [(m["name"], m["args"][0]) for m in self.sc.get_received(NS)]
+        for m in self.sc.get_received(NS):
+            payload = m["args"][0]
+            self.raw.append((m["name"], payload))
+            if m["name"] == "tally":
+                payload = self.tallies.receive(payload)
+                if payload is None:
+                    continue
+            self.messages.append((m["name"], payload))
         return self.messages
 
     def named(self, name: str) -> list[dict]:
@@ -104,7 +120,7 @@ def test_proposal_messages_reach_other_clients_on_create_edit_and_hide(client, s
     event = make_event(phase="proposals")
     author, watcher = make_participant(event), make_participant(event)
     sc, state = joined(socket_client, watcher["token"], event["id"])
-    inbox = Inbox(sc)
+    inbox = Inbox(sc, state)
     base = f"/api/v1/events/{event['id']}/proposals"
 
     pid = client.post(base, json={"title": "Covoiturage"}, headers=author["headers"]).get_json()["id"]
@@ -124,8 +140,8 @@ def test_proposal_messages_reach_other_clients_on_create_edit_and_hide(client, s
 
 def test_phase_message_reaches_every_screen(client, socket_client, make_event, make_participant):
     event = make_event(phase="proposals")
-    sc, _ = joined(socket_client, make_participant(event)["token"], event["id"])
-    inbox = Inbox(sc)
+    sc, joined_state = joined(socket_client, make_participant(event)["token"], event["id"])
+    inbox = Inbox(sc, joined_state)
 
     client.put(f"/api/v1/events/{event['id']}/phase", json={"phase": "voting"}, headers=event["organiser"]["headers"])
 
@@ -139,7 +155,7 @@ def test_tallies_are_coalesced_versioned_and_end_on_the_results(app, client, soc
     topics = [make_proposal(event, title=t) for t in ("Alpha", "Beta", "Gamma")]
     voters = [make_participant(event) for _ in range(10)]
     sc, state = joined(socket_client, event["organiser"]["token"], event["id"])
-    inbox = Inbox(sc)
+    inbox = Inbox(sc, state)
     headers = event["organiser"]["headers"]
 
     started = time.monotonic()
@@ -164,8 +180,8 @@ def test_no_tally_when_nothing_changed(app, client, socket_client, make_event, m
     event = make_event(phase="voting")
     pid = make_proposal(event)
     voter = make_participant(event)
-    sc, _ = joined(socket_client, voter["token"], event["id"])
-    inbox = Inbox(sc)
+    sc, joined_state = joined(socket_client, voter["token"], event["id"])
+    inbox = Inbox(sc, joined_state)
     url = f"/api/v1/events/{event['id']}/votes/{pid}"
     client.put(url, json={"value": 1}, headers=voter["headers"])
     wait_for(lambda: inbox.named("tally"))
@@ -182,7 +198,7 @@ def test_sync_gives_the_state_after_missed_messages(client, socket_client, make_
     pid = make_proposal(event, title="Alpha")
     voter = make_participant(event)
     sc, before = joined(socket_client, voter["token"], event["id"])
-    inbox = Inbox(sc)
+    inbox = Inbox(sc, before)
     client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": 2}, headers=voter["headers"])
     wait_for(lambda: inbox.named("tally"))  # the coalesced tally went out (missed or not)
 
@@ -201,8 +217,8 @@ def test_sync_before_the_tally_flush_is_followed_by_the_newer_tally(app, client,
     event = make_event(phase="voting")
     pid = make_proposal(event, title="Alpha")
     voter = make_participant(event)
-    sc, _ = joined(socket_client, voter["token"], event["id"])
-    inbox = Inbox(sc)
+    sc, joined_state = joined(socket_client, voter["token"], event["id"])
+    inbox = Inbox(sc, joined_state)
     client.put(f"/api/v1/events/{event['id']}/votes/{pid}", json={"value": 2}, headers=voter["headers"])
 
     state = sc.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)["state"]
