@@ -19,17 +19,18 @@ WORKER_ENV = "BARCAMP_WORKER_LABEL"
 
 SOCKET_EVENTS = Counter("barcamp_socket_events_total", "Socket.IO client events handled, by event and outcome",
                         ["worker", "event", "outcome"])
-ACK_LATENCY = Histogram("barcamp_ack_latency_seconds", "Time from receiving a vote or quiz answer to its ack",
+ACK_LATENCY = Histogram("barcamp_ack_latency_seconds", "Time from receiving a vote, quiz answer, join or sync to its ack",
                         ["worker", "event"],
-                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0))
+                        buckets=(0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0))
 BROADCASTS = Counter("barcamp_broadcasts_total", "Messages emitted to forum rooms, by message type",
                      ["worker", "message"])
 GC_PAUSES = Histogram("barcamp_gc_pause_seconds", "Python garbage collections: how long each stopped the worker",
                       ["worker", "generation"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0))
 DB_ERRORS = Counter("barcamp_db_errors_total", "Database errors raised to the application", ["worker"])
 
-#: message types timed into ACK_LATENCY (the acknowledgements a voter waits for)
-TIMED_EVENTS = frozenset({"vote", "quiz_answer"})
+#: message types timed into ACK_LATENCY (the acknowledgements a voter waits for, and the join and resync
+#: a phone waits for after a Wi-Fi blip)
+TIMED_EVENTS = frozenset({"vote", "quiz_answer", "join", "sync"})
 
 
 def time_garbage_collections() -> None:
