@@ -215,8 +215,12 @@ class LiveHub:
             event_id = message["event_id"]
             if self.shared:  # the lease holder's latest snapshot, with the stream's next version
                 body = {k: v for k, v in message.items() if k not in ("event_id", "version")}
-                self.versions.publish(event_id, kind, body, leased=True, counter=stream_counter(kind, event_id),
-                                      room=audience_room(event_id, PHONES))
+                version = self.versions.publish(event_id, kind, body, leased=True,
+                                                counter=stream_counter(kind, event_id),
+                                                room=audience_room(event_id, PHONES))
+                if kind == "tally" and version > 0:  # a join's snapshot is never older than what a phone heard
+                    self.versions.store_latest(stream_counter(kind, event_id), version, wire.encode(
+                        {k: v for k, v in body.items() if k != "stream"}))
                 continue
             emit_paced(kind, self._stream_message(kind, event_id, PHONES, message["version"], message["body"]),
                        audience_room(event_id, PHONES))
