@@ -190,8 +190,10 @@ def test_every_page_renders_without_inline_script_style_or_handler(app, client, 
     organiser = make_organiser()
     event = make_event(organiser=organiser, phase="proposals")
     participant_page = app.test_client()
-    participant_page.post(f"/j/{event['join_code']}", data={"name": "Camille"})
-    proposal = make_proposal(event, title="Mobilité douce")
+    camille = make_participant(event, name="Camille")
+    with participant_page.session_transaction() as session:  # the phone that joined as Camille
+        session["participants"] = {str(event["id"]): camille["token"]}
+    proposal = make_proposal(event, camille, title="Mobilité douce")  # hers: her edit page renders
     login(client, organiser)
     values = {"event_id": event["id"], "proposal_id": proposal, "code": event["join_code"],
               "token": event["projector_token"], "question_index": 0, "fmt": "svg"}
