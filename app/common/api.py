@@ -6,15 +6,17 @@ models validate the request body and describe the endpoint in /api/v1/openapi.js
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
 from pydantic.json_schema import models_json_schema
+from pydantic_core.core_schema import ErrorType
 
 from app.common.errors import DomainError, InvalidInput
 
@@ -83,6 +85,17 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+#: pydantic's own error types; any other one is a rule of ours (PydanticCustomError) and names its error code
+_SCHEMA_ERRORS = frozenset(get_args(ErrorType))
+
+
+def _validation_code(exc: ValidationError) -> str:
+    """invalid_input when the schema refuses the body; a rule's own code (max_over_budget…) when a rule the
+    schema cannot state does, so a client (and the API's schemathesis test) can tell them apart."""
+    rules = sorted({error["type"] for error in exc.errors()} - _SCHEMA_ERRORS)
+    return rules[0] if rules else "invalid_input"
+
+
 def _validation_message(exc: ValidationError) -> tuple[str, dict]:
     first = exc.errors()[0]
     location = ".".join(str(part) for part in first["loc"]) or "body"
@@ -110,6 +123,19 @@ def _check_integers(payload: Any) -> None:
             stack.extend((f"{path}.{index}", item) for index, item in enumerate(value))
 
 
+def _integral_floats_as_ints(payload: Any) -> tuple[Any, bool]:
+    """JSON Schema's `integer` includes 3.0: give such numbers to the strict validator as 3 (and say if any)."""
+    if type(payload) is float and payload.is_integer() and abs(payload) <= DB_INT_MAX:
+        return int(payload), True
+    if isinstance(payload, dict):
+        items = [(key, *_integral_floats_as_ints(value)) for key, value in payload.items()]
+        return {key: value for key, value, _ in items}, any(changed for *_, changed in items)
+    if isinstance(payload, list):
+        items = [_integral_floats_as_ints(value) for value in payload]
+        return [value for value, _ in items], any(changed for _, changed in items)
+    return payload, False
+
+
 def parse_body(model: type[BaseModel], *, required: bool = True) -> BaseModel:
     """Validate the JSON body against model, or raise a 400/422 domain error.
 
@@ -124,11 +150,14 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> BaseModel:
     if payload is None:
         raise DomainError("invalid_json", _("Le corps de la requête doit être un objet JSON."), status=400)
     _check_integers(payload)
+    payload, changed = _integral_floats_as_ints(payload)
+    if changed:
+        raw = json.dumps(payload)
     try:
         return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         message, fields = _validation_message(exc)
-        raise InvalidInput("invalid_input", message, details={"fields": fields}) from None
+        raise InvalidInput(_validation_code(exc), message, details={"fields": fields}) from None
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
@@ -188,14 +217,14 @@ def api_route(
     for model in (body, query, response):
         if model is not None:
             _check_schema_name(model)
-    OPERATIONS.append(Operation(API_PREFIX + rule, method.lower(), summary, bp.name, body, response, status, auth,
-                                errors, query, body_required, session_auth))
 
     def decorator(view):
         declared = getattr(view, "api_auth", None)  # set by accounts.identity.api_auth
         if declared is not None and (set(declared[0]), declared[1]) != (set(auth), session_auth):
             raise TypeError(f"{view.__name__}: api_auth{declared} differs from api_route(auth={auth}, "
                             f"session_auth={session_auth})")
+        OPERATIONS.append(Operation(API_PREFIX + rule, method.lower(), summary, bp.name, body, response, status,
+                                    auth, errors, query, body_required, session_auth))
 
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
@@ -242,6 +271,19 @@ def _models(operations: list[Operation]) -> list[tuple[type[BaseModel], str]]:
     return modes
 
 
+def _bound_integers(schema: Any) -> None:
+    """Say in every integer schema what _check_integers enforces: the range of an INTEGER column."""
+    if isinstance(schema, dict):
+        if schema.get("type") == "integer":
+            schema.setdefault("minimum", -DB_INT_MAX)
+            schema.setdefault("maximum", DB_INT_MAX)
+        for value in schema.values():
+            _bound_integers(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            _bound_integers(value)
+
+
 def _query_parameters(model: type[BaseModel], schemas: dict, ref: str) -> list[dict]:
     """The query model's fields as OpenAPI parameters (its component schema, field by field)."""
     component = schemas[ref.rsplit("/", 1)[-1]]
@@ -259,6 +301,7 @@ def openapi_document(version: str) -> dict:
     """Build the OpenAPI 3.1 document from the declared operations."""
     refs, top = models_json_schema(_models(OPERATIONS), ref_template="#/components/schemas/{model}")
     schemas = top.get("$defs", {})
+    _bound_integers(schemas)
     error_ref = {"application/json": {"schema": refs[(ErrorResponse, "serialization")]}}
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
@@ -266,7 +309,8 @@ def openapi_document(version: str) -> dict:
         entry: dict[str, Any] = {"summary": op.summary, "tags": [op.tag], "operationId": f"{op.method}_{path}"}
         parameters = [
             {"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer"} if converter == "int" else {"type": "string"}}
+             "schema": {"type": "integer", "minimum": 0, "maximum": DB_INT_MAX} if converter == "int"
+             else {"type": "string"}}
             for converter, name in _PATH_PARAM.findall(op.path)
         ]
         if op.query is not None:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import event
+from sqlalchemy import types as sqltypes
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -27,6 +29,39 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+class _SQLiteUtcDateTime(sqlite.DATETIME):
+    """SQLite's DATETIME for `DateTime(timezone=True)` columns, made to behave as PostgreSQL's timestamptz.
+
+    SQLite has no time zones: SQLAlchemy wrote an aware value's wall-clock digits and dropped its
+    offset, and handed every value back naive, so the API sent times without an offset (a card's
+    `created_at`) and a value written with +02:00 came back two hours off. Written: converted to
+    UTC; read: marked UTC. Columns without `timezone=True` are left as they are.
+    """
+
+    def bind_processor(self, dialect):
+        process = super().bind_processor(dialect)
+        if not self.timezone:
+            return process
+
+        def to_utc(value):
+            if value is not None and getattr(value, "tzinfo", None) is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            return process(value) if process else value
+
+        return to_utc
+
+    def result_processor(self, dialect, coltype):
+        process = super().result_processor(dialect, coltype)
+        if not self.timezone:
+            return process
+
+        def as_utc(value):
+            value = process(value) if process else value
+            return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+        return as_utc
+
+
 def configure_engine(engine: Engine, synchronous: str = "FULL") -> None:
     """Make SQLite durable and concurrent: WAL, a busy timeout, foreign keys, explicit BEGIN.
 
@@ -37,6 +72,8 @@ def configure_engine(engine: Engine, synchronous: str = "FULL") -> None:
     """
     if engine.dialect.name != "sqlite":
         return
+    # this engine's dialect only (an instance attribute), before any statement is compiled
+    engine.dialect.colspecs = {**engine.dialect.colspecs, sqltypes.DateTime: _SQLiteUtcDateTime}
     if synchronous not in ("NORMAL", "FULL", "EXTRA"):
         raise ValueError(f"SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA, not {synchronous!r}")
 

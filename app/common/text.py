@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, Field
 
 #: bidirectional formatting controls: embeddings, overrides, isolates and the implicit marks
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -37,14 +37,37 @@ def clean_text(value: str) -> str:
     return _without_controls(value, keep="\n\t").strip()
 
 
-def _line(value: Any) -> Any:
-    return clean_line(value) if isinstance(value, str) else value  # anything else: the type refuses it
+#: a character that stays visible after cleaning, as a regex class (JSON Schema's and Python's syntax)
+VISIBLE_CHARACTER = "[^\\s\\x00-\\x1f\\x7f-\\x9f" + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS + ZERO_WIDTH) + "]"
 
 
-def _text(value: Any) -> Any:
-    return clean_text(value) if isinstance(value, str) else value
+def visible_length(value: str) -> int:
+    """How many characters of a cleaned text are neither spaces nor invisible."""
+    return sum(1 for ch in value if not ch.isspace())
 
 
-#: put before StringConstraints in a request schema: `Annotated[str, CleanLine, StringConstraints(...)]`
-CleanLine = BeforeValidator(_line)
-CleanText = BeforeValidator(_text)
+def _at_least(count: int):
+    def check(value: str) -> str:
+        if visible_length(value) < count:
+            raise ValueError(f"at least {count} visible characters")
+        return value
+
+    return check
+
+
+def Line(max_length: int, min_visible: int = 0) -> Any:  # noqa: N802 - a type, named like one
+    """A one-line text field of a request (a name, a title), cleaned by clean_line.
+
+    What the OpenAPI document says is what is checked: at most `max_length` characters as sent,
+    then at least `min_visible` visible ones once cleaned (a pattern in the schema).
+    """
+    extra = {"pattern": f"^(?:[\\s\\S]*?{VISIBLE_CHARACTER}){{{min_visible}}}"} if min_visible else None
+    return Annotated[str, Field(max_length=max_length, json_schema_extra=extra), AfterValidator(clean_line),
+                     AfterValidator(_at_least(min_visible))]
+
+
+def Text(max_length: int, min_visible: int = 0) -> Any:  # noqa: N802
+    """A multi-line text field of a request (a description), cleaned by clean_text; as Line otherwise."""
+    extra = {"pattern": f"^(?:[\\s\\S]*?{VISIBLE_CHARACTER}){{{min_visible}}}"} if min_visible else None
+    return Annotated[str, Field(max_length=max_length, json_schema_extra=extra), AfterValidator(clean_text),
+                     AfterValidator(_at_least(min_visible))]

@@ -4,13 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from app.common.text import CleanLine, CleanText
+from app.common.api import ApiDateTime
+from app.common.text import Line, Text
+from app.common.times import as_wall_clock, forum_time
 from app.events.enums import Phase, VotingMode
 
-Text200 = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=200)]
-ThemeName = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text200 = Line(200)
+ThemeName = Line(120, 1)
+#: when a forum starts, on the forum's wall clock: a naive time is Europe/Paris, an offset is converted
+StartsAt = Annotated[ApiDateTime, AfterValidator(as_wall_clock)]
+#: a forum's start in a response: its wall-clock time with the Europe/Paris offset of that day
+StartsAtOut = Annotated[datetime, AfterValidator(forum_time)]
 
 
 class VotingRules(BaseModel):
@@ -21,21 +28,21 @@ class VotingRules(BaseModel):
 
     @model_validator(mode="after")
     def _max_within_budget(self):
-        if self.max_per_proposal > self.dots:
-            raise ValueError("max_per_proposal must not exceed dots")
+        if self.max_per_proposal > self.dots:  # a rule no schema states: its own error code (422 max_over_budget)
+            raise PydanticCustomError("max_over_budget", "max_per_proposal must not exceed dots")
         return self
 
 
 class EventCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    starts_at: datetime | None = None
+    title: Line(200, 1)
+    starts_at: StartsAt | None = None
     place: Text200 = ""
-    description: Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    description: Text(5000) = ""
     themes: list[ThemeName] = Field(default_factory=list, max_length=20)
     voting: VotingRules = Field(default_factory=VotingRules)
     #: icebreaker quiz slug (a file of content/quizzes/); default: the style-innovation quiz
-    quiz: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
+    quiz: Line(60, 1) | None = None
 
 
 class PhaseChange(BaseModel):
@@ -57,7 +64,7 @@ class VotingRulesOut(BaseModel):
 class EventOut(BaseModel):
     id: int
     title: str
-    starts_at: datetime | None
+    starts_at: StartsAtOut | None
     place: str
     description: str
     phase: Phase

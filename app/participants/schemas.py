@@ -1,18 +1,16 @@
 """Shapes of the join API."""
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
-
-from app.common.text import CleanLine
+from app.common.text import Line
 from app.participants.enums import Profile
 
 
 class JoinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-    name: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=60)] = ""
+    code: Line(20, 1)
+    name: Line(60) = ""
     profile: Profile | None = None
 
 

@@ -1,17 +1,15 @@
 """Shapes of the proposals API."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.common.api import UtcDateTime
-from app.common.text import CleanLine, CleanText
+from app.common.text import Line, Text
 from app.proposals.enums import ProposalStatus
 
-Title = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
-Description = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=2000)]
-Tag = Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Title = Line(120, 3)
+Description = Text(2000)
+Tag = Line(40, 1)
 
 
 class ProposalCreate(BaseModel):
@@ -31,7 +29,19 @@ class ProposalPatch(BaseModel):
     theme_id: int | None = None
     tags: list[Tag] | None = Field(default=None, max_length=10)
     hidden: bool | None = None
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    reason: Line(500) = ""
+
+
+class ProposalListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    include_hidden: bool = Field(False, description="organiser: also the hidden, withdrawn and merged topics")
+
+
+class ProposalRemoveIn(BaseModel):
+    """DELETE's optional body: the organiser hides the topic and must give a reason (422 reason_required)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Line(500) = ""
 
 
 class ProposalOut(BaseModel):

@@ -20,7 +20,14 @@ from app.proposals.enums import ProposalStatus
 from app.proposals.forms import ProposalForm
 from app.proposals.models import Proposal
 from app.proposals.rules import may_edit
-from app.proposals.schemas import ProposalCreate, ProposalList, ProposalOut, ProposalPatch
+from app.proposals.schemas import (
+    ProposalCreate,
+    ProposalList,
+    ProposalListQuery,
+    ProposalOut,
+    ProposalPatch,
+    ProposalRemoveIn,
+)
 from app.proposals.services import (
     create_proposal,
     edit_proposal,
@@ -62,11 +69,12 @@ def publish(proposal: Proposal) -> dict:
 
 # -- API ----------------------------------------------------------------------------------------
 @api_route(bp, "/events/<int:event_id>/proposals", "GET", summary="List the forum's visible topics",
-           response=ProposalList, auth=("organiser", "participant", "projector"), errors=(404,))
+           query=ProposalListQuery, response=ProposalList, auth=("organiser", "participant", "projector"),
+           errors=(404,))
 @api_auth("organiser", "participant", "projector")
-def api_list(event_id: int, identity: Identity):
+def api_list(event_id: int, query: ProposalListQuery, identity: Identity):
     event = event_for(identity, event_id)
-    if identity.kind == "organiser" and request.args.get("include_hidden") == "1":
+    if identity.kind == "organiser" and query.include_hidden:
         proposals = db.session.scalars(db.select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id))
     else:
         proposals = visible_proposals(event.id)
@@ -102,16 +110,17 @@ def api_patch(event_id: int, proposal_id: int, data: ProposalPatch, identity: Id
 
 
 @api_route(bp, "/events/<int:event_id>/proposals/<int:proposal_id>", "DELETE",
-           summary="Withdraw one's own topic (author) or hide it (organiser, reason in the body)",
-           auth=("participant", "organiser"), errors=(404, 409), status=204)
+           summary="Withdraw one's own topic (author) or hide it (organiser, reason in the body: 422 "
+                   "reason_required without one)",
+           body=ProposalRemoveIn, body_required=False, auth=("participant", "organiser"), errors=(404, 409),
+           status=204)
 @api_auth("participant", "organiser")
-def api_delete(event_id: int, proposal_id: int, identity: Identity):
+def api_delete(event_id: int, proposal_id: int, data: ProposalRemoveIn, identity: Identity):
     event = event_for(identity, event_id)
     with write_transaction():
         proposal = get_proposal(event, proposal_id)
         if identity.kind == "organiser":
-            body = request.get_json(silent=True) or {}
-            set_hidden(proposal, True, str(body.get("reason", ""))[:500])
+            set_hidden(proposal, True, data.reason)
         else:
             withdraw_proposal(event, proposal, identity.participant)
     publish(proposal)

@@ -2,10 +2,30 @@
 from __future__ import annotations
 
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from app.common.api import UtcDateTime
 from app.proposals.schemas import Description, ProposalOut, Title
+
+
+#: a similarity threshold as typed in a query string (a decimal comma is accepted); its range is checked by the view
+ThresholdText = Annotated[str, Field(max_length=20, pattern=r"^\s*[0-9]*[.,]?[0-9]+\s*$",
+                                     description="0.05 to 1 (a decimal comma is accepted); out of range: 422 "
+                                                 "invalid_threshold")]
+
+
+class SimilarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    text: str = Field("", description="the text to compare (its first 300 characters)")
+    threshold: ThresholdText | None = None
+    limit: int = Field(5, ge=1, le=5, description="how many topics at most")
+
+
+class GroupsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    threshold: ThresholdText | None = None
 
 
 class SimilarTopic(BaseModel):

@@ -22,10 +22,12 @@ from app.regroupement.forms import MergeForm
 from app.regroupement.models import Merge
 from app.regroupement.schemas import (
     GroupList,
-    TopicMergeIn,
+    GroupsQuery,
     MergeList,
     MergeOut,
     SimilarList,
+    SimilarQuery,
+    TopicMergeIn,
     Trail,
 )
 from app.regroupement.services import (
@@ -41,8 +43,8 @@ from app.regroupement.services import (
 from app.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD
 
 
-def _threshold(default: float) -> float:
-    raw = request.args.get("threshold")
+def _threshold(raw: str | None, default: float) -> float:
+    """The threshold typed in a query string (the API's query model or the page's), checked."""
     if raw in (None, ""):
         return default
     try:
@@ -97,22 +99,21 @@ def do_undo(event, merge_id: int) -> Merge:
 # -- API ----------------------------------------------------------------------------------------
 @api_route(bp, "/events/<int:event_id>/similar", "GET",
            summary="Up to 5 visible topics similar to ?text= (optional ?threshold=, default 0.4)",
-           response=SimilarList, auth=("organiser", "participant"), errors=(404,))
+           query=SimilarQuery, response=SimilarList, auth=("organiser", "participant"), errors=(404, 422))
 @api_auth("organiser", "participant")
-def api_similar(event_id: int, identity: Identity):
+def api_similar(event_id: int, query: SimilarQuery, identity: Identity):
     event = event_for(identity, event_id)
-    text = (request.args.get("text") or "")[:300]
-    limit = min(max(request.args.get("limit", 5, type=int), 1), 5)
-    return jsonify(similar_topics(event, text, limit=limit, threshold=_threshold(SUGGEST_THRESHOLD)))
+    threshold = _threshold(query.threshold, SUGGEST_THRESHOLD)
+    return jsonify(similar_topics(event, query.text[:300], limit=query.limit, threshold=threshold))
 
 
 @api_route(bp, "/events/<int:event_id>/groups", "GET",
            summary="Groups of similar visible topics (optional ?threshold=, default 0.55)",
-           response=GroupList, auth=("organiser",), errors=(404,))
+           query=GroupsQuery, response=GroupList, auth=("organiser",), errors=(404, 422))
 @api_auth("organiser")
-def api_groups(event_id: int, identity: Identity):
+def api_groups(event_id: int, query: GroupsQuery, identity: Identity):
     event = event_for(identity, event_id)
-    threshold = _threshold(GROUP_THRESHOLD)
+    threshold = _threshold(query.threshold, GROUP_THRESHOLD)
     groups = [[{"proposal_id": m["proposal"].id, "title": m["proposal"].title, "cohesion": m["cohesion"]}
                for m in group] for group in similar_groups(event, threshold)]
     return jsonify({"threshold": threshold, "groups": groups})
@@ -161,7 +162,7 @@ def api_trail(event_id: int, proposal_id: int, identity: Identity):
 def page(event_id: int):
     event = get_event_for_organiser(event_id, current_user.id)
     try:
-        threshold = _threshold(GROUP_THRESHOLD)
+        threshold = _threshold(request.args.get("threshold"), GROUP_THRESHOLD)
     except DomainError as error:
         flash(str(error.message), "error")
         threshold = GROUP_THRESHOLD

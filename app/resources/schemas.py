@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.text import CleanLine
+from app.common.text import Line, Text
 from app.resources.content import DATE_PATTERN
 
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Key = Line(60, 1)
 
 
 class ResourceIdsIn(BaseModel):
@@ -73,17 +73,31 @@ class AttachedOut(BaseModel):
     resources: list[ResourceOut]
 
 
+class LibraryQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    q: str = Field("", description="words to find (accents and case ignored)")
+    section: str | None = Field(None, description="a section's slug (GET /resources/sections)")
+    year: str | None = Field(None, description="four digits; another value is 422 invalid_year")
+    event_id: str | None = Field(None, description="with a token that may read that forum: its own resources too "
+                                                   "(401 without a token, 422 invalid_event_id if not a number)")
+
+
+class GlossaryQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    event_id: str | None = Field(None, description="with a token that may read that forum: its own terms too")
+
+
 class ForumResourceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
-    author: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-    source: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-    date: Annotated[str, StringConstraints(strip_whitespace=True, pattern=DATE_PATTERN + "|^$")] = ""
-    url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(https?://\S+)?$", max_length=1000)] = ""
-    summary: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    title: Line(300, 2)
+    author: Line(300) = ""
+    source: Line(300) = ""
+    date: Annotated[str, Field(pattern=DATE_PATTERN + "|^$")] = ""
+    url: Annotated[str, Field(pattern=r"^(https?://\S+)?$", max_length=1000)] = ""
+    summary: Text(5000) = ""
 
 
 class ForumTermIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    term: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=2, max_length=80)]
-    definition: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=2000)]
+    term: Line(80, 2)
+    definition: Text(2000, 2)

@@ -17,8 +17,8 @@ from app.proposals.services import get_proposal, visible_proposals
 from app.resources import bp
 from app.resources.forms import AttachForm, DeleteForm, ForumResourceForm, ForumTermForm
 from app.resources.glossary import mark_terms, matcher_data
-from app.resources.schemas import (AttachedOut, ForumResourceIn, ForumTermIn, GlossaryOut, ResourceIdsIn,
-                                   ResourceList, ResourceOut, SectionsOut, TermOut)
+from app.resources.schemas import (AttachedOut, ForumResourceIn, ForumTermIn, GlossaryOut, GlossaryQuery,
+                                   LibraryQuery, ResourceIdsIn, ResourceList, ResourceOut, SectionsOut, TermOut)
 from app.resources.services import (
     add_forum_resource, add_forum_term, attached_to_proposal, attached_to_workshop, delete_forum_resource,
     delete_forum_term, forum_resource_out, forum_resources, forum_terms, glossary_out, glossary_terms,
@@ -38,9 +38,8 @@ def _year(raw: str | None) -> int | None:
     return int(raw)
 
 
-def _api_event_id() -> int | None:
+def _api_event_id(raw: str | None) -> int | None:
     """`event_id` of an API query: requires a token that may read that forum."""
-    raw = request.args.get("event_id")
     if not raw:
         return None
     identity = current_identity()
@@ -59,12 +58,12 @@ def _workshop_for(identity: Identity, workshop_id: int):
 
 
 # -- API ------------------------------------------------------------------------------------------
-@api_route(bp, "/resources", "GET", response=ResourceList,
+@api_route(bp, "/resources", "GET", response=ResourceList, query=LibraryQuery,
            summary="Search the library: ?q= words (accents and case ignored), &section=, &year=; "
-                   "&event_id= with a token adds that forum's own resources")
-def api_resources():
-    found = search_resources(request.args.get("q", ""), request.args.get("section") or None,
-                             _year(request.args.get("year")), _api_event_id(), locale())
+                   "&event_id= with a token adds that forum's own resources", errors=(401, 403, 404, 422))
+def api_resources(query: LibraryQuery):
+    found = search_resources(query.q, query.section or None, _year(query.year), _api_event_id(query.event_id),
+                             locale())
     return jsonify({"count": len(found), "resources": found})
 
 
@@ -73,10 +72,11 @@ def api_sections():
     return jsonify({"sections": sections(locale())})
 
 
-@api_route(bp, "/glossary", "GET", response=GlossaryOut,
-           summary="The glossary in the request's language; &event_id= with a token adds the forum's terms")
-def api_glossary():
-    return jsonify(glossary_out(_api_event_id(), locale()))
+@api_route(bp, "/glossary", "GET", response=GlossaryOut, query=GlossaryQuery,
+           summary="The glossary in the request's language; &event_id= with a token adds the forum's terms",
+           errors=(401, 403, 404, 422))
+def api_glossary(query: GlossaryQuery):
+    return jsonify(glossary_out(_api_event_id(query.event_id), locale()))
 
 
 @api_route(bp, "/workshops/<int:workshop_id>/resources", "GET", response=AttachedOut,
@@ -128,8 +128,9 @@ def api_add_resource(event_id: int, data: ForumResourceIn, identity: Identity):
     return jsonify(forum_resource_out(resource)), 201
 
 
-@api_route(bp, "/events/<int:event_id>/resources/<int:resource_id>", "DELETE",
-           summary="Delete a forum resource (and its attachments)", status=204, auth=("organiser",), errors=(404,))
+@api_route(bp, "/events/<int:event_id>/resources/forum-<int:resource_id>", "DELETE",
+           summary="Delete a forum resource (and its attachments), by the id its creation returned (forum-12)",
+           status=204, auth=("organiser",), errors=(404,))
 @api_auth("organiser")
 def api_delete_resource(event_id: int, resource_id: int, identity: Identity):
     event = event_for(identity, event_id)
@@ -148,7 +149,8 @@ def api_add_term(event_id: int, data: ForumTermIn, identity: Identity):
     return jsonify({"slug": f"forum-{term.id}", "term": term.term, "definition": term.definition, "forum": True}), 201
 
 
-@api_route(bp, "/events/<int:event_id>/glossary/<int:term_id>", "DELETE", summary="Delete a forum glossary term",
+@api_route(bp, "/events/<int:event_id>/glossary/forum-<int:term_id>", "DELETE",
+           summary="Delete a forum glossary term, by the slug its creation returned (forum-7)",
            status=204, auth=("organiser",), errors=(404,))
 @api_auth("organiser")
 def api_delete_term(event_id: int, term_id: int, identity: Identity):

@@ -1,14 +1,13 @@
 """Request and response shapes of the restitution API."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.common.api import UtcDateTime
+from app.common.text import Line, Text
 
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+LongText = Text(10_000)
+ShortText = Line(200)
 
 
 class RestitutionSettingsIn(BaseModel):
@@ -19,6 +18,16 @@ class RestitutionSettingsIn(BaseModel):
     thanks: LongText = ""
     include_names: bool = Field(False, description="show participants' pseudonyms in the document")
     chapter_order: list[int] | None = Field(None, description="every workshop id of the forum, once, in chapter order")
+
+
+#: the export formats, as app/restitution/exports.py names them (a test keeps both lists equal)
+EXPORT_FORMATS = ("md", "html", "pdf", "docx", "csv", "json")
+
+
+class ExportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown parameter is a 400, as an unknown body field is a 422
+    format: str = Field(description="md, html, pdf, docx, csv or json; another one is 400 invalid_format",
+                        json_schema_extra={"enum": list(EXPORT_FORMATS)})
 
 
 class RestitutionSettingsOut(BaseModel):

@@ -27,7 +27,7 @@ from app.restitution.export_html import document_context
 from app.restitution.exports import FORMATS, get_format
 from app.restitution.forms import ActionForm, IntroForm, MoveForm
 from app.restitution.models import RestitutionSettings
-from app.restitution.schemas import RestitutionSettingsIn, RestitutionSettingsOut
+from app.restitution.schemas import ExportQuery, RestitutionSettingsIn, RestitutionSettingsOut
 from app.restitution.services import (
     assemble,
     assemble_for,
@@ -83,12 +83,12 @@ def export_response(doc: Restitution, format_key: str | None, *, public: bool = 
 # -- API ----------------------------------------------------------------------------------------------
 @api_route(bp, "/events/<int:event_id>/export", "GET",
            summary="Download the restitution (?format=md|html|pdf|docx|csv|json); 400 on an unknown format",
-           auth=("organiser",), errors=(400, 404))
+           query=ExportQuery, auth=("organiser",), errors=(400, 404))
 @api_auth("organiser")
-def api_export(event_id: int, identity: Identity):
+def api_export(event_id: int, query: ExportQuery, identity: Identity):
     event = event_for(identity, event_id)
-    get_format(request.args.get("format"))  # refuse a bad format before assembling anything
-    return export_response(assemble_for(event), request.args.get("format"))
+    get_format(query.format)  # refuse a bad format before assembling anything
+    return export_response(assemble_for(event), query.format)
 
 
 @api_route(bp, "/events/<int:event_id>/restitution", "GET", summary="The restitution's settings and publication",

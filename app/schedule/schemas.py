@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.text import CleanLine
+from app.common.api import ApiDateTime
+from app.common.text import Line
 
 
 class RoomIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, CleanLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: Line(120, 1)
     capacity: int = Field(ge=1, le=10000)
 
 
@@ -29,8 +30,8 @@ class SlotIn(BaseModel):
     """Naive times are the forum's local time (Europe/Paris)."""
 
     model_config = ConfigDict(extra="forbid")
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: ApiDateTime
+    ends_at: ApiDateTime
 
 
 class SlotOut(BaseModel):
