@@ -220,6 +220,9 @@ class Phone:
         self.reconnecting: asyncio.Task | None = None
         self.reconnects: list[dict] = []  # one record per reconnection (storm or not)
         self.failed = ""  # why the phone gave up (could not reconnect)
+        #: the forum version of its last join's state (the lean phone applies no message, so it holds
+        #: that version's topics at least: a real phone, current with every message, is never behind it)
+        self.version: int | None = None
 
     async def open(self) -> None:
         """A fresh connection (not joined yet)."""
@@ -242,9 +245,12 @@ class Phone:
         record = {"sent": sent, "latency": None, "error": None, "timed_out": False}
         try:
             if self.client_kind == "lean":
-                ack = await self.client.call("join", {"event_id": self.event_id}, timeout=self.join_timeout,
-                                             light=True)
+                ask = {"event_id": self.event_id}
+                if self.version is not None:  # a phone joining again says which version it holds (live.js)
+                    ask["version"] = str(self.version)
+                ack = await self.client.call("join", ask, timeout=self.join_timeout, light=True)
                 received = ack["received_at"]
+                self.version = ack.get("version") or self.version
             else:
                 ack = await self.client.call("join", {"event_id": self.event_id}, namespace="/live",
                                              timeout=self.join_timeout)

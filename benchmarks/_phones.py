@@ -35,6 +35,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import struct
 import time
 from collections import Counter
@@ -297,12 +298,18 @@ class LeanPhone(asyncio.Protocol):
             self.transport.close()
 
 
+_STATE_VERSION = re.compile(rb'"state":\{"version":(\d+)')
+
+
 def light_ack(data: bytes, start: int, extra_bytes: int, received_at: float) -> dict:
     """The ack data[start:] ("[{...}, ...]"): {"ok": True, "bytes", "received_at"} when it starts
     [{"ok": true (not decoded); else the decoded first argument with those two keys added."""
     size = len(data) - start + extra_bytes
     if data[start:start + 24].replace(b" ", b"").startswith(b'[{"ok":true'):
-        return {"ok": True, "bytes": size, "received_at": received_at}
+        # the state's forum version heads it: a phone sends it back when it joins again (live.js does)
+        found = _STATE_VERSION.search(data, start, start + 200)
+        return {"ok": True, "bytes": size, "received_at": received_at,
+                "version": int(found.group(1)) if found else None}
     args = json.loads(data[start:])
     first = args[0] if args else None
     if not isinstance(first, dict):

@@ -40,6 +40,8 @@ class SharedPart:
     key: tuple
     built_at: float
     body: bytes
+    #: the visible topics, a JSON array (left out for a client already current: see _topics_known)
+    proposals: bytes
     quiz: bytes | None
     #: the voting rules a phone's remaining budget is computed with (voting_mode, dots_budget)
     rules: SimpleNamespace
@@ -83,21 +85,33 @@ def _build_shared(event: Event, key: tuple) -> SharedPart:
     from app.quiz.services import live_state_for  # the quiz area sits above live
     from app.schedule.services import public_grid  # the schedule area sits above live
 
-    shared = {
-        "event": event_out(event),
-        "proposals": proposals_out(visible_proposals(event.id)),
-    }
+    shared = {"event": event_out(event)}
     schedule = public_grid(event)
     if schedule["published"]:
         shared["schedule"] = schedule
     quiz = live_state_for(event, None)
     return SharedPart(key=key, built_at=time.monotonic(), body=encode(shared)[1:-1],
+                      proposals=encode(proposals_out(visible_proposals(event.id))),
                       quiz=encode(quiz) if quiz is not None else None,
                       rules=SimpleNamespace(voting_mode=event.voting_mode, dots_budget=event.dots_budget))
 
 
-def _snapshot(event_id: int, audience: str, event: Event | None) -> tuple[bytes, SharedPart, bytes]:
-    """The head fields' versions, the shared part and the tally of a forum (the Event is loaded on a miss only).
+def _topics_known(event_id: int, version: int, known: int | None) -> bool:
+    """Whether a client current at forum version `known` already holds the forum's topics.
+
+    Live clients apply every message in order and resync on a gap, so one at `known` has applied
+    every `proposal` message up to it: if the last one (`topics_at`, recorded before it is sent) is
+    not newer, its topics are the server's. Unknown (another process's versions, a restart, several
+    workers): the topics are sent.
+    """
+    if known is None:
+        return False
+    topics_at = hub().versions.topics_at(event_id)
+    return topics_at is not None and topics_at <= known <= version
+
+
+def _snapshot(event_id: int, audience: str, event: Event | None) -> tuple[int, bytes, SharedPart, bytes]:
+    """The forum version, the head's versions, the shared part and the tally (the Event loaded on a miss only).
 
     The versions are read *before* the database (and the cache is keyed by them), so any change
     committed after the read carries a higher version and reaches the client as a message after
@@ -113,19 +127,24 @@ def _snapshot(event_id: int, audience: str, event: Event | None) -> tuple[bytes,
     if part is None:
         part = _build_shared(event or get_event(event_id), key)
         cache.put(slot, part)
-    return encode({"version": version, "streams": streams})[1:-1], part, tally
+    return version, encode({"version": version, "streams": streams})[1:-1], part, tally
 
 
-def _assemble(head: bytes, me: dict, part: SharedPart, tally: bytes, quiz: bytes | None) -> Raw:
+def _assemble(head: bytes, me: dict, part: SharedPart, tally: bytes, quiz: bytes | None, topics_known: bool) -> Raw:
     out = b"{" + head + b',"me":' + encode(me) + b',"tally":' + tally + b"," + part.body
+    # a client current at its version keeps its topics (a reconnecting phone: a few hundred bytes, not 100 KB)
+    out += b',"proposals_kept":true' if topics_known else b',"proposals":' + part.proposals
     if quiz is not None:
         out += b',"quiz":' + quiz
     return Raw(out + b"}")
 
 
-def participant_state(event_id: int, participant_id: int) -> Raw:
-    """Snapshot of a forum for one phone: on a warm cache, one statement (its ballots) and no ORM load."""
-    head, part, tally = _snapshot(event_id, PHONES, None)
+def participant_state(event_id: int, participant_id: int, known: int | None = None) -> Raw:
+    """Snapshot of a forum for one phone: on a warm cache, one statement (its ballots) and no ORM load.
+
+    `known`: the forum version the phone is current at (it resyncs), if any.
+    """
+    version, head, part, tally = _snapshot(event_id, PHONES, None)
     votes = my_ballots(participant_id)
     if votes is None:  # erased since it connected
         raise Unauthorized("participant_erased", _("Ce participant a été effacé."))
@@ -137,10 +156,10 @@ def participant_state(event_id: int, participant_id: int) -> Raw:
 
         mine = participant_view(get_event(event_id), SimpleNamespace(id=participant_id))
         quiz = quiz[:-1] + b',"me":' + encode(mine) + b"}"
-    return _assemble(head, me, part, tally, quiz)
+    return _assemble(head, me, part, tally, quiz, _topics_known(event_id, version, known))
 
 
-def screen_state(event: Event, kind: str) -> Raw:
+def screen_state(event: Event, kind: str, known: int | None = None) -> Raw:
     """Snapshot of a forum for a big screen (projector, organiser)."""
-    head, part, tally = _snapshot(event.id, SCREENS, event)
-    return _assemble(head, {"kind": kind}, part, tally, part.quiz)
+    version, head, part, tally = _snapshot(event.id, SCREENS, event)
+    return _assemble(head, {"kind": kind}, part, tally, part.quiz, _topics_known(event.id, version, known))

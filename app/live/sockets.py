@@ -1,10 +1,12 @@
 """Connect, join a forum's room, resync."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import session
 from flask_babel import gettext as _
 from flask_socketio import join_room
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
 from app.accounts.identity import event_for
 from app.common.api import validate
@@ -18,6 +20,12 @@ from app.security.sockets import admit_connection, forget_connection, organiser_
 
 class JoinIn(BaseModel):
     event_id: int
+    #: the forum version the client is current at, when it resyncs (it then keeps its topics if current);
+    #: a string of digits: versions start from the clock in milliseconds, past what integer fields take
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}$")] | None = None
+
+    def known_version(self) -> int | None:
+        return int(self.version) if self.version is not None else None
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -49,10 +57,10 @@ def _state(payload) -> tuple[int, str, object]:
     if stored["kind"] == "participant":
         if stored["event_id"] != data.event_id:
             raise Forbidden("not_in_event", _("Votre jeton ne donne pas accès à ce forum."))
-        return data.event_id, PHONES, participant_state(data.event_id, stored["participant_id"])
+        return data.event_id, PHONES, participant_state(data.event_id, stored["participant_id"], data.known_version())
     identity = socket_identity()
     event = event_for(identity, data.event_id)
-    return event.id, SCREENS, screen_state(event, identity.kind)
+    return event.id, SCREENS, screen_state(event, identity.kind, data.known_version())
 
 
 @socketio.on("join", namespace=NAMESPACE)

@@ -52,11 +52,15 @@ class LiveHub:
         self._stopped = False
 
     # -- messages -------------------------------------------------------------------------
-    def emit(self, event_id: int, name: str, payload: dict) -> int:
+    def emit(self, event_id: int, name: str, payload: dict, on_version=None) -> int:
+        """Send a message to the forum's room with the forum's next version; `on_version(version)` runs
+        before it is sent (one process)."""
         if self.shared:
             version = self.versions.publish(event_id, name, payload)
         else:
             version = self.versions.next(event_id)
+            if on_version is not None:
+                on_version(version)
             socketio.emit(name, {"event_id": event_id, "version": version, **payload}, to=event_room(event_id),
                           namespace=NAMESPACE)
         metrics.broadcast_sent(name)
@@ -287,8 +291,12 @@ def init_app(app: Flask) -> None:
 def proposal_changed(proposal_payload: dict) -> None:
     """Tell the forum a topic was added, edited, withdrawn or hidden (clients upsert or drop it)."""
     live = hub()
-    live.emit(proposal_payload["event_id"], "proposal", {"proposal": proposal_payload})
-    live.mark_tally(proposal_payload["event_id"])
+    event_id = proposal_payload["event_id"]
+    # recorded before the message goes out: a phone current at this version or later already holds
+    # the topics, and its resync skips them (one process; with several workers a resync carries them)
+    live.emit(event_id, "proposal", {"proposal": proposal_payload},
+              on_version=lambda version: live.versions.mark_topics(event_id, version))
+    live.mark_tally(event_id)
 
 
 def phase_changed(event_id: int, phase: str, next_phases: list[str]) -> None:

@@ -30,6 +30,7 @@ class MemoryVersions:
         self._values: dict[int, int] = {}
         # Start from the clock (ms) so a restarted server never reuses versions clients have seen.
         self._origin = int(time.time() * 1000)
+        self._topics: dict[int, int] = {}
 
     def current(self, event_id: int) -> int:
         with self._lock:
@@ -40,6 +41,15 @@ class MemoryVersions:
             value = self._values.get(event_id, self._origin) + 1
             self._values[event_id] = value
             return value
+
+    def mark_topics(self, event_id: int, version: int) -> None:
+        """Record the forum version of a `proposal` message (the topics changed at that version)."""
+        with self._lock:
+            self._topics[event_id] = max(version, self._topics.get(event_id, 0))
+
+    def topics_at(self, event_id: int) -> int | None:
+        """The version of the forum's last `proposal` message heard by this process (None: unknown)."""
+        return self._topics.get(event_id)
 
 
 class RedisVersions:
@@ -144,6 +154,12 @@ class RedisVersions:
         args = [self._origin, socketio.server.manager.channel, flask_json.dumps(message), digest,
                 self._token if leased else "", json.dumps(self._placeholder)]
         return int(self._publish(keys=keys, args=args))
+
+    def mark_topics(self, event_id: int, version: int) -> None:
+        """Several workers: not recorded (a resync always carries the topics; see MemoryVersions)."""
+
+    def topics_at(self, event_id: int) -> int | None:
+        return None
 
     def _latest_key(self, counter: str) -> str:
         return f"barcamp:latest:{counter}"

@@ -25,6 +25,7 @@
   var version = null;
   var streams = {};   // stream name -> last version applied (tallies, quiz counts)
   var latest = {};    // stream name -> the whole snapshot shown (a tally delta applies on it)
+  var topics = {};    // topic id -> topic, as shown (kept across a resync that leaves them out)
   var ready = false; // true once the join/sync answer gave us a snapshot
   var pending = [];   // messages received while not ready
 
@@ -51,7 +52,25 @@
     return whole;
   }
 
+  /* The topics as this page holds them: the last snapshot's, with every `proposal` message applied
+   * since (a resync from a current version leaves them out: `proposals_kept`). */
+  function keepTopics(state) {
+    if (state.proposals_kept) {
+      state.proposals = Object.keys(topics).map(function (id) { return topics[id]; })
+        .sort(function (a, b) { return a.id - b.id; });
+    }
+    topics = {};
+    (state.proposals || []).forEach(function (p) { topics[p.id] = p; });
+  }
+
+  function trackTopic(msg) {
+    var p = msg && msg.proposal;
+    if (!p || typeof p.id !== "number") return;
+    if (p.status === "visible") topics[p.id] = p; else delete topics[p.id];
+  }
+
   function applyState(state) {
+    keepTopics(state);
     version = state.version;
     streams = Object.assign({}, state.streams || {});
     latest = { tally: state.tally || null };
@@ -64,7 +83,10 @@
 
   function requestState(kind) {
     ready = false;
-    socket.timeout(ACK_TIMEOUT_MS).emit(kind, { event_id: config.eventId }, function (err, ack) {
+    var ask = { event_id: config.eventId };
+    // current at `version` with its topics: the server leaves them out when they did not change since
+    if (version !== null && Object.keys(topics).length) ask.version = String(version);
+    socket.timeout(ACK_TIMEOUT_MS).emit(kind, ask, function (err, ack) {
       if (err || !ack || !ack.ok) {
         setStatus("error");
         if (config.onError) config.onError(ack && ack.error ? ack.error : { code: "timeout", message: "" });
@@ -108,6 +130,7 @@
       return;
     }
     version = msg.version;
+    if (name === "proposal") trackTopic(msg);
     dispatch(name, msg);
   }
 

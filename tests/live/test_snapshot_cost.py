@@ -100,3 +100,29 @@ def test_snapshot_topics_carry_authors_supporters_themes_and_merge_counts(client
     assert merged["merged_count"] == 2
     third = by_title["Sujet numéro 2 pour la forme"]
     assert (third["author_name"], third["coproposers"], third["theme"]) == ("Auteur 2", ["Auteur 3"], "Santé")
+
+
+def test_a_resync_from_a_current_version_keeps_the_phones_topics(client, socket_client, make_event,
+                                                                  make_participant, make_proposal):
+    """A phone back from a Wi-Fi blip, current at its version, gets a small state: its topics are still right."""
+    event = make_event(phase="proposals")
+    make_proposal(event, title="Un sujet déjà là")
+    author = make_participant(event)
+    phone = socket_client(make_participant(event)["token"])
+    first = phone.emit("join", {"event_id": event["id"]}, namespace=NS, callback=True)["state"]
+    r = client.post(f"/api/v1/events/{event['id']}/proposals", json={"title": "Un sujet ajouté en direct"},
+                    headers=author["headers"])
+    assert r.status_code == 201
+    added = [m["args"][0] for m in phone.get_received(NS) if m["name"] == "proposal"]
+    current = added[-1]["version"]  # the phone applied every message up to this one
+
+    kept = phone.emit("sync", {"event_id": event["id"], "version": str(current)}, namespace=NS, callback=True)
+    assert kept["ok"], kept
+    kept = kept["state"]
+    behind = phone.emit("sync", {"event_id": event["id"], "version": str(first["version"])}, namespace=NS,
+                        callback=True)["state"]
+    fresh = phone.emit("sync", {"event_id": event["id"]}, namespace=NS, callback=True)["state"]
+
+    assert kept.get("proposals_kept") is True and "proposals" not in kept
+    assert [p["title"] for p in behind["proposals"]] == ["Un sujet déjà là", "Un sujet ajouté en direct"]
+    assert fresh["proposals"] == behind["proposals"] and "proposals_kept" not in fresh
