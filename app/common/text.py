@@ -38,7 +38,8 @@ def clean_text(value: str) -> str:
 
 
 #: a character that stays visible after cleaning, as a regex class (JSON Schema's and Python's syntax)
-VISIBLE_CHARACTER = "[^\\s\\x00-\\x1f\\x7f-\\x9f" + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS + ZERO_WIDTH) + "]"
+VISIBLE_CHARACTER = ("[^\\s\\x00-\\x1f\\x7f-\\x9f"
+                     + "".join(f"\\u{ord(c):04x}" for c in BIDI_CONTROLS + ZERO_WIDTH) + "]")
 
 
 def visible_length(value: str) -> int:

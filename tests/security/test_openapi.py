@@ -145,7 +145,8 @@ def test_card_times_carry_their_offset(client, make_event, make_participant):
     created = client.post(f"/api/v1/workshops/{workshop['id']}/cards", json={"section": "constat", "text": "Idée"},
                           headers=organiser)
 
-    board = client.get(f"/api/v1/workshops/{workshop['id']}", headers=organiser).get_json()  # read back from the database
+    # read back from the database (the creation answers with the object still in memory)
+    board = client.get(f"/api/v1/workshops/{workshop['id']}", headers=organiser).get_json()
     cards = [card for section in board["sections"] for card in section["cards"]]
     assert created.status_code == 201 and len(cards) == 1
     assert OFFSET.search(cards[0]["created_at"]) and OFFSET.search(cards[0]["updated_at"]), cards[0]

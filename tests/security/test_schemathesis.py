@@ -44,7 +44,8 @@ def schema_valid_request_passes_validation(ctx, response, case):
     except (ValueError, KeyError, TypeError):
         return None
     # parse_body/parse_query's refusals: invalid_json, or field details (a service's own refusal has none)
-    if error.get("code") == "invalid_json" or (error.get("code") in SCHEMA_CODES and "fields" in (error.get("details") or {})):
+    code, details = error.get("code"), error.get("details") or {}
+    if code == "invalid_json" or (code in SCHEMA_CODES and "fields" in details):
         raise AssertionError("Schema-valid request refused by the schema validation: "
                              + response.content.decode(errors="replace")[:500])
     return None
