@@ -33,6 +33,8 @@ import simple_websocket
 from engineio import exceptions as eio_exceptions
 from engineio import socket as eio_socket
 from simple_websocket.ws import ConnectionClosed
+from wsproto.events import CloseConnection
+from wsproto.frame_protocol import CloseReason
 
 _TEXT = 0x1
 _BINARY = 0x2
@@ -146,14 +148,51 @@ def _websocket_handler(self: eio_socket.Socket, ws):
         self._barcamp_ws = None
 
 
+#: messages a connection may have received and not yet handled: a phone waits for its acks, so
+#: more is a flood (its unread messages are dropped, unacknowledged, and the connection closed)
+MAX_UNREAD_MESSAGES = 64
+
+_original_handle_events = simple_websocket.ws.Base._handle_events
+
+
+def _handle_events(self) -> bool:
+    """simple-websocket's reader: parse what arrived, then close a flood and hand the loop to the others.
+
+    The reader parses everything a client sends, whether the application keeps up or not, and a
+    reader that finds data waiting never yields: one client sending as fast as it can would keep
+    the whole server parsing its frames. Past MAX_UNREAD_MESSAGES unhandled messages the connection
+    is closed (1008) and its unread messages dropped; after each chunk the reader yields.
+    """
+    keep_going = _original_handle_events(self)
+    if keep_going and len(self.input_buffer) > MAX_UNREAD_MESSAGES:
+        self.input_buffer.clear()
+        try:
+            self.sock.send(self.ws.send(CloseConnection(CloseReason.POLICY_VIOLATION, "Too many unread messages")))
+        except OSError:
+            pass
+        self.connected = False
+        self.event.set()
+        return False
+    if _yield is not None:
+        _yield(0)
+    return keep_going
+
+
+_yield = None
+
+
 def install(async_mode: str) -> None:
-    """Send every outgoing frame with `_send`; under gevent, also send directly (idempotent)."""
-    global _lock_factory
+    """Send every outgoing frame with `_send`; bound and pace what each connection reads; under gevent,
+    also send directly (idempotent)."""
+    global _lock_factory, _yield
     simple_websocket.Server.send = _send
+    simple_websocket.ws.Base._handle_events = _handle_events
     if async_mode == "gevent":
+        import gevent
         from gevent.lock import Semaphore
 
         _lock_factory = Semaphore
+        _yield = gevent.sleep
         eio_socket.Socket.send = _direct_send
         eio_socket.Socket.poll = _poll
         eio_socket.Socket._websocket_handler = _websocket_handler

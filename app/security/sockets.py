@@ -155,10 +155,23 @@ def disconnect_caller(stored: dict) -> int:
     return len(sids)
 
 
+def refuse_slowly() -> dict:
+    """The `rate_limited` ack, after SOCKET_REFUSAL_DELAY seconds.
+
+    Each connection's events run one after the other in its reader (async_handlers=False), and a
+    reader that finds data waiting never yields: a flooder would hold the server's loop for as long
+    as it keeps sending. Pausing before the refusal hands the loop to everyone else and stops
+    reading the flooder's socket meanwhile (TCP backpressure): its refusals cost the server
+    almost nothing, and it cannot send faster than one event per delay and connection.
+    """
+    socketio.sleep(current_app.config["SOCKET_REFUSAL_DELAY"])
+    return rate_limited_ack()
+
+
 def screen_event(name: str, args: tuple) -> dict | None:
     """The ack refusing a client event before its handler runs, or None to run it."""
     if not allow_event(name):
-        return rate_limited_ack()
+        return refuse_slowly()
     if len(args) > 1:  # every client event carries one payload at most
         return {"ok": False, "error": {"code": "invalid_input", "message": _("Message mal formé.")}}
     return None
@@ -168,7 +181,7 @@ def screen_event(name: str, args: tuple) -> dict | None:
 def on_unknown_event(event, *args):
     """Any event without a handler: refused in the ack, and counted in the budget like the others."""
     if not allow_event("*"):
-        return rate_limited_ack()
+        return refuse_slowly()
     return {"ok": False, "error": {"code": "unknown_event", "message": _("Message inconnu.")}}
 
 

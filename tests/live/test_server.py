@@ -380,3 +380,24 @@ def test_a_quiet_phone_stays_connected_and_a_silent_one_is_dropped(tmp_path):
         for phone in phones:
             phone.close()
         quick.stop()
+
+
+def test_a_client_sending_without_waiting_is_closed_and_the_room_is_still_served(server, live_clients):
+    """Hundreds of messages sent in one go (no phone does that: it waits for its acks) close that connection."""
+    forum = Forum(server, topics=2)
+    flooder = StalledPhone(server, forum.join()["token"])
+    honest = live_clients(forum.join()["token"])
+    honest.call("join", {"event_id": forum.id})
+    try:
+        from wsproto.events import TextMessage
+
+        vote = flooder.json.dumps(["vote", {"proposal_id": forum.topics[0], "value": 1}])
+        flooder.sock.sendall(b"".join(flooder.ws.send(TextMessage(data=f"42{NS},{i}{vote}")) for i in range(2000)))
+
+        assert flooder.dropped_by_server() is True
+    finally:
+        flooder.close()
+    ack = honest.call("vote", {"proposal_id": forum.topics[1], "value": 1})
+    assert ack["ok"] is True
+    # the flooder's unread messages were dropped unacknowledged (a vote is an absolute value: one ballot at most)
+    assert server_db(server, "SELECT count(*) FROM ballots WHERE proposal_id = :p", p=forum.topics[0]) in ([(0,)], [(1,)])
