@@ -246,6 +246,7 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
     process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
     server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, "server@example.org", "motdepasse-serveur")
+    server.log_path = tmp_path / "server.log"  # what the server logged (tests read it for tracebacks)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

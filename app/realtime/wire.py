@@ -13,6 +13,8 @@ import json as _stdlib_json
 
 import orjson
 
+from app.common.jsonbounds import json_too_deep
+
 #: JSON text to splice into a message as it is (bytes that already are valid JSON)
 Raw = orjson.Fragment
 
@@ -32,5 +34,13 @@ def encode(obj) -> bytes:
     return orjson.dumps(obj, option=_OPTIONS)
 
 
+#: what a client's payload nested too deep decodes to: an event no handler has, answered
+#: `unknown_event` by the catch-all handler (and counted in the caller's budget), never a traceback
+TOO_DEEP = ["__too_deep__"]
+
+
 def loads(text, **kwargs):
+    """Decode a client's packet data; one nested deeper than MAX_JSON_DEPTH is not parsed at all."""
+    if json_too_deep(text):
+        return list(TOO_DEEP)
     return _stdlib_json.loads(text, **kwargs)

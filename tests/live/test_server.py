@@ -401,3 +401,22 @@ def test_a_client_sending_without_waiting_is_closed_and_the_room_is_still_served
     assert ack["ok"] is True
     # the flooder's unread messages were dropped unacknowledged (a vote is an absolute value: one ballot at most)
     assert server_db(server, "SELECT count(*) FROM ballots WHERE proposal_id = :p", p=forum.topics[0]) in ([(0,)], [(1,)])
+
+
+def test_a_payload_nested_1000_deep_is_refused_without_a_traceback(server, live_clients):
+    """Issue 19 #3, over Socket.IO: the packet is not parsed, the event is unknown, the server logs no error."""
+    forum = Forum(server, topics=1)
+    phone = StalledPhone(server, forum.join()["token"])
+    log_size = server.log_path.stat().st_size
+    try:
+        deep = '{"a":' * 1000 + "1" + "}" * 1000
+        phone.send(f'42{NS},7["sync",{deep}]')
+        phone.emit(8, "sync", {"event_id": forum.id})
+        phone.read_until(lambda: len(phone.acks()) == 2)
+    finally:
+        phone.close()
+    acks = dict(phone.acks())
+    assert acks[7]["ok"] is False and acks[7]["error"]["code"] == "unknown_event"
+    assert acks[8]["ok"] is True  # the connection goes on
+    logged = server.log_path.read_text()[log_size:]
+    assert "Traceback" not in logged and "RecursionError" not in logged

@@ -212,3 +212,4 @@ def test_an_erased_participants_socket_elsewhere_is_refused_at_its_next_event(ap
 
     assert all(ack["ok"] is False for ack in acks.values()), acks
     assert {ack["error"]["code"] for ack in acks.values()} <= {"participant_erased", "unauthorized"}, acks
+
