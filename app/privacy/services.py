@@ -244,6 +244,7 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     else:
         db.session.execute(delete(Ballot).where(Ballot.participant_id == participant.id))
         kept_votes = 0
+    _forget_merge_ballots(event.id, participant.id)
     answers = db.session.execute(delete(QuizAnswer).where(QuizAnswer.participant_id == participant.id)).rowcount
     boards = _boards_of(participant.id)
     cards = _erase_cards(participant.id)
@@ -255,6 +256,20 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     db.session.flush()
     return {"topics": [p.id for p in topics], "votes_withdrawn": votes, "votes_kept_anonymously": kept_votes,
             "quiz_answers": answers, "cards": cards, "workshops": boards}
+
+
+def _forget_merge_ballots(event_id: int, participant_id: int) -> None:
+    """Drop the participant from the ballots the forum's merges keep for their undo (app/regroupement).
+
+    Their votes are withdrawn (or sealed away): an undo must neither bring them back nor insert a
+    ballot for a participant who no longer exists.
+    """
+    from app.regroupement.models import Merge
+
+    for merge in db.session.scalars(select(Merge).where(Merge.event_id == event_id)):
+        kept = [row for row in merge.previous_ballots or [] if row[0] != participant_id]
+        if len(kept) != len(merge.previous_ballots or []):
+            merge.previous_ballots = kept
 
 
 def _boards_of(participant_id: int) -> list[int]:

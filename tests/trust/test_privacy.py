@@ -272,3 +272,25 @@ def test_organiser_deletes_account_and_forums(client, voted_forum, fresh_db):
     for table in ("participants", "ballots", "proposals"):
         assert fresh_db(f"SELECT count(*) FROM {table} WHERE event_id = :e", e=forum["id"]) == [(0,)], table
     assert fresh_db("SELECT count(*) FROM ballots WHERE event_id = :e", e=other["id"]) == [(5,)]
+
+
+def test_erasure_then_merge_undo_restores_only_the_remaining_voters(client, make_event, make_participant,
+                                                                    make_proposal, cast, fresh_db):
+    """The merge's stored ballots of before lose the erased voter too: the undo neither fails on the
+    missing participant nor brings their vote back."""
+    event = make_event(phase="voting", voting={"mode": "dots", "dots": 3, "max_per_proposal": 2})
+    t1, t2 = make_proposal(event, title="Sujet 1"), make_proposal(event, title="Sujet 2")
+    leaving, staying = make_participant(event), make_participant(event)
+    cast(event, leaving, t1, 2)
+    cast(event, staying, t1, 1)
+    headers = event["organiser"]["headers"]
+    merge = client.post(f"/api/v1/events/{event['id']}/proposals/merge",
+                        json={"into": t1, "proposal_ids": [t2], "title": "Regroupés"}, headers=headers).get_json()
+    assert client.delete(f"/api/v1/events/{event['id']}/me", headers=leaving["headers"]).status_code == 200
+
+    undone = client.post(f"/api/v1/events/{event['id']}/merges/{merge['id']}/undo", headers=headers)
+
+    assert undone.status_code == 200, undone.get_json()
+    assert fresh_db("SELECT participant_id, value FROM ballots WHERE proposal_id = :t", t=t1) == [(staying["id"], 1)]
+    stored = json.loads(fresh_db("SELECT previous_ballots FROM merges")[0][0])
+    assert [voter for voter, _value, _at in stored] == [staying["id"]]
