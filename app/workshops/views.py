@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.accounts.identity import (Identity, api_auth, event_for, issue_organiser_token, projector_auth_token,
+from app.accounts.identity import (Identity, api_auth, event_for, organiser_page_token, projector_auth_token,
                                    session_participant_token)
 from app.common.api import api_route
 from app.common.db import write_transaction
@@ -309,7 +309,7 @@ def organiser_board(event_id: int, workshop_id: int):
     """The organiser runs the board (facilitator rights) from a laptop."""
     event, workshop = _owned_workshop(event_id, workshop_id)
     caller = Caller("organiser", organiser_id=current_user.id)
-    return _board_page(event, workshop, caller, issue_organiser_token(current_user),
+    return _board_page(event, workshop, caller, organiser_page_token(current_user),
                        back=url_for("workshops.manage", event_id=event.id))
 
 
