@@ -292,5 +292,6 @@ def test_erasure_then_merge_undo_restores_only_the_remaining_voters(client, make
 
     assert undone.status_code == 200, undone.get_json()
     assert fresh_db("SELECT participant_id, value FROM ballots WHERE proposal_id = :t", t=t1) == [(staying["id"], 1)]
-    stored = json.loads(fresh_db("SELECT previous_ballots FROM merges")[0][0])
+    stored = fresh_db("SELECT previous_ballots FROM merges")[0][0]
+    stored = json.loads(stored) if isinstance(stored, str) else stored  # SQLite: text; PostgreSQL: decoded JSON
     assert [voter for voter, _value, _at in stored] == [staying["id"]]
