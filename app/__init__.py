@@ -90,9 +90,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         ping_interval=app.config["PING_INTERVAL"],
         ping_timeout=app.config["PING_TIMEOUT"],
         json=wire,  # orjson, and pre-encoded snapshots spliced as they are
-        # each connection's events run one after the other in its reader: a client flooding events
-        # gets one handler at a time and TCP backpressure, not one greenlet per event it sends
-        async_handlers=False,
     )
     realtime.init_app(app)
     from app.live import frames

@@ -70,6 +70,8 @@ class Config:
     #: worth many votes; opening a connection costs SOCKET_CONNECT_COST
     SOCKET_EVENT_COSTS = {"join": 10, "sync": 10, "workshop_join": 10}
     SOCKET_CONNECT_COST = 5
+    #: organisers' and projectors' budgets are this many times a participant's (many screens, one token)
+    SOCKET_SCREEN_BUDGET_FACTOR = 10
     #: seconds a refused event waits before its `rate_limited` ack (the flooder's socket is not read meanwhile)
     SOCKET_REFUSAL_DELAY = 0.02
     #: open /live connections per caller (kind): a new one past the cap closes the caller's oldest

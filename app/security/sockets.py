@@ -78,7 +78,11 @@ def _caller(key: str) -> Caller:
     caller = callers.get(key)
     if caller is None:
         config = current_app.config
-        caller = callers[key] = Caller(EventBucket(config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
+        # an organiser's or a projector's token opens many screens (dashboard, projector, boards),
+        # each reloading at a phase change: their budget is SOCKET_SCREEN_BUDGET_FACTOR times larger
+        factor = 1 if key.startswith("participant:") else config["SOCKET_SCREEN_BUDGET_FACTOR"]
+        caller = callers[key] = Caller(EventBucket(config["SOCKET_EVENT_RATE"] * factor,
+                                                   config["SOCKET_EVENT_BURST"] * factor,
                                                    config["SOCKET_FLOOD_CUTOFF"]))
     return caller
 
@@ -158,11 +162,8 @@ def disconnect_caller(stored: dict) -> int:
 def refuse_slowly() -> dict:
     """The `rate_limited` ack, after SOCKET_REFUSAL_DELAY seconds.
 
-    Each connection's events run one after the other in its reader (async_handlers=False), and a
-    reader that finds data waiting never yields: a flooder would hold the server's loop for as long
-    as it keeps sending. Pausing before the refusal hands the loop to everyone else and stops
-    reading the flooder's socket meanwhile (TCP backpressure): its refusals cost the server
-    almost nothing, and it cannot send faster than one event per delay and connection.
+    Pausing before the refusal hands the loop to everyone else: a refused event costs the server
+    a sleeping greenlet, not a busy loop. (The reader itself is bounded in app/live/frames.py.)
     """
     socketio.sleep(current_app.config["SOCKET_REFUSAL_DELAY"])
     return rate_limited_ack()
