@@ -10,6 +10,7 @@ from app.events.enums import Phase
 from app.events.models import Event
 from app.extensions import db
 from app.participants.models import Participant
+from app.participants.services import lock_forums_of
 from app.workshops.enums import CardSection
 from app.workshops.models import Card, CardDot, Workshop
 from app.workshops.services.boards import my_dots, visible_only
@@ -89,9 +90,7 @@ def trim_over_budget(card: Card) -> dict[int, int]:
     if not on_card or budget is None:
         return {}
     people = [row.participant_id for row in on_card]
-    if not is_sqlite():  # the lock record_dots takes first: no concurrent dot of theirs interleaves
-        session.execute(select(Participant.id).where(Participant.id.in_(people)).order_by(Participant.id)
-                        .with_for_update()).all()
+    lock_forums_of(people)  # the lock record_dots takes first: no concurrent dot of theirs interleaves
     totals = dict(session.execute(
         select(CardDot.participant_id, func.sum(CardDot.value)).join(Card, Card.id == CardDot.card_id)
         .where(CardDot.workshop_id == card.workshop_id, CardDot.participant_id.in_(people), *visible_only())
