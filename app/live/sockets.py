@@ -5,7 +5,7 @@ from typing import Annotated
 
 from flask import session
 from flask_babel import gettext as _
-from flask_socketio import join_room
+from flask_socketio import join_room, leave_room
 from pydantic import BaseModel, StringConstraints
 
 from app.accounts.identity import event_for
@@ -50,31 +50,46 @@ def on_disconnect(*_reason):
     forget_connection()
 
 
-def _state(payload) -> tuple[int, str, object]:
-    """The forum's id, the caller's audience and its snapshot; a phone's costs no ORM load on a warm cache."""
+def _authorized(payload):
+    """The forum's id, the caller's audience, and how to read its snapshot (authorised, not yet read).
+
+    A phone's snapshot costs no ORM load on a warm cache.
+    """
     data = validate(JoinIn, payload)
     stored = stored_identity()
     if stored["kind"] == "participant":
         if stored["event_id"] != data.event_id:
             raise Forbidden("not_in_event", _("Votre jeton ne donne pas accès à ce forum."))
-        return data.event_id, PHONES, participant_state(data.event_id, stored["participant_id"], data.known_version())
+        return data.event_id, PHONES, lambda: participant_state(
+            data.event_id, stored["participant_id"], data.known_version())
     identity = socket_identity()
     event = event_for(identity, data.event_id)
-    return event.id, SCREENS, screen_state(event, identity.kind, data.known_version())
+    return event.id, SCREENS, lambda: screen_state(event, identity.kind, data.known_version())
 
 
 @socketio.on("join", namespace=NAMESPACE)
 @socket_action
 def on_join(payload=None):
-    """Enter the forum's room (the server decides which) and get the full state."""
-    event_id, audience, state = _state(payload)
-    join_room(event_room(event_id))
-    join_room(audience_room(event_id, audience))
-    return {"ok": True, "state": state}
+    """Enter the forum's room (the server decides which) and get the full state.
+
+    The rooms are entered *before* the snapshot's version is read: a message published in between
+    then reaches this client (which replays what is newer than its snapshot) instead of going to a
+    room it was not in yet, where it would be lost with no gap to show for it.
+    """
+    event_id, audience, snapshot = _authorized(payload)
+    rooms = (event_room(event_id), audience_room(event_id, audience))
+    for room in rooms:
+        join_room(room)
+    try:
+        return {"ok": True, "state": snapshot()}
+    except Exception:  # erased meanwhile, or the database failed: no messages without a snapshot
+        for room in rooms:
+            leave_room(room)
+        raise
 
 
 @socketio.on("sync", namespace=NAMESPACE)
 @socket_action
 def on_sync(payload=None):
     """Full state again, after a version gap."""
-    return {"ok": True, "state": _state(payload)[2]}
+    return {"ok": True, "state": _authorized(payload)[2]()}
