@@ -149,6 +149,28 @@ def test_phase_message_reaches_every_screen(client, socket_client, make_event, m
     assert [(m["phase"], m["next_phases"]) for m in phase] == [("voting", ["closed"])]
 
 
+def test_a_phase_change_committed_while_a_phone_joins_reaches_it(app, client, socket_client, make_event,
+                                                                 make_participant, monkeypatch):
+    """The phone is in the forum's room before its snapshot is read: a change sent meanwhile is not lost."""
+    import app.live.sockets as live_sockets
+
+    event = make_event(phase="proposals")
+    token = make_participant(event)["token"]
+    read_snapshot = live_sockets.participant_state
+
+    def phase_changes_first(*args, **kwargs):  # another request commits and sends, then the snapshot is read
+        client.put(f"/api/v1/events/{event['id']}/phase", json={"phase": "voting"},
+                   headers=event["organiser"]["headers"])
+        monkeypatch.setattr(live_sockets, "participant_state", read_snapshot)
+        return read_snapshot(*args, **kwargs)
+
+    monkeypatch.setattr(live_sockets, "participant_state", phase_changes_first)
+    sc, state = joined(socket_client, token, event["id"])
+
+    phases = [m["phase"] for m in Inbox(sc, state).named("phase")]
+    assert phases == ["voting"]  # the page learns of the change by the message (its snapshot may be older)
+
+
 def test_tallies_are_coalesced_versioned_and_end_on_the_results(app, client, socket_client, make_event,
                                                                 make_participant, make_proposal):
     event = make_event(phase="voting", voting={"mode": "dots", "dots": 3, "max_per_proposal": 2})
