@@ -30,11 +30,14 @@ from app.events.schemas import EventCreate
 from app.events.services import create_event, transition_phase
 from app.extensions import db, socketio
 from app.participants.services import join_event
+from tests import workers
+from tests.pg import drop_schema, empty_schema, migrated_database
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BARCAMP_TEST_DATABASE_URL")
+#: this xdist worker's own databases (tests/workers.py)
+PG_URL = workers.database_url(os.environ.get("BARCAMP_TEST_DATABASE_URL"))
 #: a Redis database the tests may flush: the app under test then uses it as its message queue
-REDIS_URL = os.environ.get("BARCAMP_TEST_REDIS_URL")
+REDIS_URL = workers.redis_url(os.environ.get("BARCAMP_TEST_REDIS_URL"))
 
 
 def reset_redis() -> None:
@@ -52,24 +55,26 @@ def _database_url(tmp_path: Path) -> str:
 
 def reset_postgres() -> None:
     """Empty the PostgreSQL test database (tables and Alembic's version table)."""
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    drop_schema(PG_URL)
 
 
 @pytest.fixture
 def app(tmp_path):
-    if PG_URL:
-        reset_postgres()
     if REDIS_URL:
         reset_redis()
     # No message queue here even with BARCAMP_TEST_REDIS_URL: Flask-SocketIO's test client refuses
     # one. The real `barcamp run` servers (start_server, browser tests, tests/scaleout) use Redis.
     app = create_app({**_config_dict(), "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path)})
-    with app.app_context():
-        db.create_all()
+
+    def create_tables():
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+
+    if PG_URL:
+        empty_schema(PG_URL, create_tables)  # a TRUNCATE when the last test's schema is still there
+    else:
+        create_tables()
     yield app
     app.extensions["barcamp_live"].stop()
     with app.app_context():
@@ -165,6 +170,19 @@ def socket_client(app):
             sc.disconnect(namespace="/live")
 
 
+def hang_up(sio) -> None:
+    """Disconnect a python-socketio client at once.
+
+    python-engineio's reader thread takes the server's close frame, and websocket-client's
+    `close` then waits its default 3 s for one more: not a wait any phone makes.
+    """
+    ws = getattr(sio.eio, "ws", None)
+    if ws is not None:
+        close = ws.close
+        ws.close = lambda *args, **kwargs: close(timeout=0.2)
+    sio.disconnect()
+
+
 # -- a real `barcamp run` subprocess ------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
@@ -239,8 +257,7 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
             env["BARCAMP_REDIS_URL"] = REDIS_URL
             reset_redis()
     if PG_URL:
-        reset_postgres()
-        _migrate_with_organiser(env)
+        migrated_database(PG_URL, lambda: _migrate_with_organiser(env))
     else:
         _copy_migrated_sqlite(tmp_path / "test.sqlite3", env)
     process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from app.realtime.deltas import TallyFollower
 
-from tests.conftest import fire_concurrently, start_server, wait_for
+from tests.conftest import fire_concurrently, hang_up, start_server, wait_for
 
 pytestmark = pytest.mark.server
 NS = "/live"
@@ -93,7 +93,7 @@ class LiveClient:
 
     def close(self):
         if self.sio.connected:
-            self.sio.disconnect()
+            hang_up(self.sio)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import pytest
 import requests
 import socketio
 
+from tests.conftest import hang_up
+
 pytestmark = pytest.mark.server
 
 
@@ -59,10 +61,10 @@ def test_live_quiz_survives_a_reconnect(live_server):
     changed = phone.call("quiz_answer", {"question": 0, "choice": 1})
     _api(live_server, "POST", f"/events/{event['id']}/quiz/control", token, json={"action": "close"})
     _api(live_server, "POST", f"/events/{event['id']}/quiz/control", token, json={"action": "open"})
-    phone.sio.disconnect()
+    hang_up(phone.sio)
     phone2 = Phone(live_server.url, person["token"])
     resynced = phone2.connect(event["id"])
-    phone2.sio.disconnect()
+    hang_up(phone2.sio)
 
     assert opened["kind"] == "state" and opened["state"]["question"] == 0 and opened["event_id"] == event["id"]
     assert ack["ok"] and ack["me"]["answers"] == {"0": 3}
@@ -93,7 +95,7 @@ def test_answer_counts_reach_the_projector_coalesced(live_server):
             deadline_ok = True
             break
         threading.Event().wait(0.1)
-    projector.sio.disconnect()
+    hang_up(projector.sio)
 
     assert deadline_ok, projector.messages
     last = [m for m in projector.messages if m.get("kind") == "counts"][-1]

@@ -22,7 +22,8 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ROOT, barcamp, free_port
+from tests import workers
+from tests.conftest import ROOT, barcamp, free_port, hang_up
 
 NS = "/live"
 CI_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"  # as in .ci/run
@@ -30,13 +31,15 @@ CI_REDIS_URL = "redis://127.0.0.1:6379/15"  # as in .ci/run
 
 
 def scaleout_urls() -> tuple[str, str]:
+    """This xdist worker's PostgreSQL and Redis databases (tests/workers.py)."""
     database = os.environ.get("BARCAMP_TEST_DATABASE_URL", "")
     redis_url = os.environ.get("BARCAMP_TEST_REDIS_URL", "")
     if os.environ.get("CI"):
-        return (database if database.startswith("postgresql") else CI_DATABASE_URL), redis_url or CI_REDIS_URL
-    if not database.startswith("postgresql") or not redis_url:
+        database, redis_url = (database if database.startswith("postgresql") else CI_DATABASE_URL,
+                               redis_url or CI_REDIS_URL)
+    elif not database.startswith("postgresql") or not redis_url:
         pytest.skip("needs BARCAMP_TEST_DATABASE_URL (PostgreSQL) and BARCAMP_TEST_REDIS_URL")
-    return database, redis_url
+    return workers.database_url(database), workers.redis_url(redis_url)
 
 
 def reset_services(database_url: str, redis_url: str) -> None:
@@ -228,7 +231,7 @@ class LiveClient:
 
     def close(self):
         if self.sio.connected:
-            self.sio.disconnect()
+            hang_up(self.sio)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import socketio as socketio_client
 
 from app.extensions import socketio
 from app.realtime import NAMESPACE as NS
+from tests.conftest import hang_up
 
 #: events every client may send, with a valid-looking payload (later areas add theirs to the server)
 RESERVED = {"connect", "disconnect", "*"}
@@ -180,7 +181,7 @@ def test_a_message_over_64_kb_closes_the_connection_on_a_real_server(live_server
         sio.emit("join", {"event_id": created["id"], "pad": "a" * 70_000}, namespace=NS)
         assert gone.wait(10), "a 70 KB message did not close the connection"
     finally:
-        sio.disconnect()
+        hang_up(sio)
 
 
 def test_self_erasure_closes_the_participants_sockets(client, socket_client, make_event, make_participant):
