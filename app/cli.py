@@ -33,7 +33,8 @@ def _raise_open_file_limit() -> None:
 
 
 @cli.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on: 0.0.0.0 lets phones on the venue's network join.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @with_appcontext
 def run_command(host: str, port: int):
@@ -54,7 +55,52 @@ def run_command(host: str, port: int):
     collector.start()  # full garbage collections at quiet moments, never mid-vote
     start_daily_purge(current_app._get_current_object())
     click.echo(f"barcamp: serving on http://{host}:{port} ({current_app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    _announce_room(host, port)
     socketio.run(current_app._get_current_object(), host=host, port=port, log_output=False)
+
+
+def _announce_room(host: str, port: int) -> None:
+    """Say where phones join (join links, a QR code in the terminal), or why they can't yet.
+
+    Without BARCAMP_PUBLIC_URL, a server open to the network builds its join links and QR codes on
+    this computer's address on the local network, whatever address the organiser's browser uses.
+    """
+    from flask import current_app
+
+    from app.events.presenters import join_url
+    from app.events.services import latest_events
+    from app.extensions import db
+    from app.ops.network import is_loopback_host, room_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not current_app.config.get("PUBLIC_URL"):
+        base = room_url(host, port)
+        if base is not None:
+            current_app.config["PUBLIC_URL"] = base
+    public = current_app.config.get("PUBLIC_URL")
+    if is_loopback_host(host):
+        click.echo(f"barcamp: listening on {host} only: phones cannot reach this computer. To open the forum to "
+                   "the room, run `barcamp run --host 0.0.0.0` (and set BARCAMP_PUBLIC_URL to the address phones "
+                   "use, if it is not this computer's address on the Wi-Fi).")
+    elif public is None:
+        click.echo("barcamp: no network address found for the join links: set BARCAMP_PUBLIC_URL "
+                   "(for example http://192.168.1.20:5000).")
+    try:
+        events = latest_events(3)
+    except (OperationalError, ProgrammingError):  # no schema yet: `barcamp db upgrade` (or `barcamp demo`) first
+        db.session.rollback()
+        click.echo("barcamp: the database has no schema yet: run `barcamp db upgrade` or `barcamp demo`.")
+        return
+    # without a public URL (loopback only), links as the browser on this computer opens them
+    with current_app.test_request_context(base_url=public or f"http://{host}:{port}"):
+        links = [(event, join_url(event)) for event in events]
+    for index, (event, url) in enumerate(links):
+        click.echo(f"barcamp: « {event.title} »: code {event.join_code}, phones join at {url}")
+        if index == 0 and not is_loopback_host(host):
+            import segno
+
+            segno.make(url, error="m").terminal(compact=True)
+    db.session.remove()
 
 
 @cli.group("db")
@@ -177,6 +223,9 @@ def demo_command():
     click.echo("barcamp: demo forum ready")
     for key, value in info.items():
         click.echo(f"  {key:<16} {value}")
+    click.echo("barcamp: `barcamp run --host 0.0.0.0` opens it to the phones on this network and prints the "
+               "join link and QR code they use")
+
 
 @cli.command("recount")
 @click.argument("event_id", type=int)

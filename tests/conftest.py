@@ -278,6 +278,17 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
 
 
 @pytest.fixture
+def cli_env(tmp_path):
+    """The environment of a `barcamp` command on an empty database (no schema)."""
+    if PG_URL:
+        reset_postgres()
+    env = {**os.environ, "BARCAMP_DATABASE_URL": _database_url(tmp_path), "BARCAMP_SECRET_KEY": "cli-test"}
+    env.pop("BARCAMP_REDIS_URL", None)
+    env.pop("BARCAMP_PUBLIC_URL", None)
+    return env
+
+
+@pytest.fixture
 def live_server(tmp_path):
     server = start_server(tmp_path)
     yield server

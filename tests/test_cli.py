@@ -10,16 +10,6 @@ from sqlalchemy import create_engine, text
 from tests.conftest import PG_URL, _database_url, barcamp, reset_postgres
 
 
-@pytest.fixture
-def cli_env(tmp_path):
-    """The environment of a `barcamp` command on a freshly migrated, empty database."""
-    if PG_URL:
-        reset_postgres()
-    env = {**os.environ, "BARCAMP_DATABASE_URL": _database_url(tmp_path), "BARCAMP_SECRET_KEY": "cli-test"}
-    env.pop("BARCAMP_REDIS_URL", None)
-    return env
-
-
 def query(env, sql):
     engine = create_engine(env["BARCAMP_DATABASE_URL"])
     try:

@@ -97,6 +97,11 @@ def events_of_organiser(organiser_id: int) -> list[Event]:
     return list(db.session.scalars(select(Event).where(Event.organiser_id == organiser_id).order_by(Event.id.desc())))
 
 
+def latest_events(limit: int) -> list[Event]:
+    """The forums created last, newest first (what `barcamp run` prints the join links of)."""
+    return list(db.session.scalars(select(Event).order_by(Event.id.desc()).limit(limit)))
+
+
 def transition_phase(event: Event, target: Phase) -> Event:
     """Move the forum to `target`, the one way a phase ever changes.
 

@@ -25,6 +25,7 @@ from app.events.services import (
     get_event_for_organiser,
     transition_phase,
 )
+from app.ops.network import is_loopback_url
 from app.participants.services import count_participants
 from app.proposals.services import hidden_proposals, visible_proposals
 from app.voting.services import compute_results
@@ -103,11 +104,13 @@ def new_event():
 @login_required
 def dashboard(event_id: int):
     event = get_event_for_organiser(event_id, current_user.id)
+    link = join_url(event)
     return render_template(
         "events/dashboard.html",
         event=event,
         state=event_out(event),
-        join_url=join_url(event),
+        join_url=link,
+        join_url_unreachable=is_loopback_url(link),  # phones would open their own 127.0.0.1
         projector_url=projector_url(event),
         participants=count_participants(event.id),
         proposals=visible_proposals(event.id),
