@@ -45,7 +45,7 @@ class Config:
     #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)
     SQLITE_SYNCHRONOUS = "FULL"
     #: join and proposal rate limits (a whole venue may share one Wi-Fi address)
-    JOIN_RATE_LIMIT = "600 per minute"
+    JOIN_RATE_LIMIT = "3000 per minute"  # 2,000 phones told "scan now" at once
     PROPOSAL_RATE_LIMIT = "20 per minute"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
@@ -61,6 +61,10 @@ class Config:
     #: per account (successes do not count), socket events per connection (token bucket: rate per
     #: second, burst; a connection refused SOCKET_FLOOD_CUTOFF times is disconnected)
     JOIN_CODE_FAILURE_LIMIT = "30 per minute"
+    #: past that many unknown codes, each code from the address waits for a slot: at most this rate,
+    #: and JOIN_CODE_PACE_WAIT seconds at most (429 `too_many_attempts` beyond)
+    JOIN_CODE_PACE = "5 per second"
+    JOIN_CODE_PACE_WAIT = 2.0
     LOGIN_FAILURE_LIMIT_PER_ADDRESS = "30 per minute"
     LOGIN_FAILURE_LIMIT_PER_ACCOUNT = "10 per minute"
     SOCKET_EVENT_RATE = 50.0

@@ -18,22 +18,24 @@ from app.common.db import write_transaction
 from app.common.errors import Unauthorized
 from app.extensions import db, limiter
 from app.security.sockets import disconnect_organiser
-from app.security.throttle import login_guard
+from app.security.devices import remember_browser
+from app.security.throttle import from_usual_browser, login_guard
 
 
 @api_route(bp, "/auth/token", "POST", summary="Exchange organiser credentials for a bearer token",
            body=TokenRequest, response=TokenResponse, errors=(401, 429))
-@limiter.limit("30 per minute")
+@limiter.limit("30 per minute", exempt_when=from_usual_browser)
 @login_guard
 def token(data: TokenRequest):
     with write_transaction():  # keeps an upgraded password hash
         organiser = authenticate(data.email, data.password)
         token = issue_organiser_token(organiser)
+    remember_browser(data.email)
     return jsonify({"token": token})
 
 
 @bp.route("/organiser/login", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"], exempt_when=from_usual_browser)
 @login_guard
 def login():
     form = LoginForm()
@@ -45,6 +47,7 @@ def login():
             form.password.errors.append(str(error.message))
         else:
             login_user(organiser, remember=True)
+            remember_browser(form.email.data)
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
                 target = url_for("events.dashboard_list")

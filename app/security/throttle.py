@@ -1,14 +1,37 @@
 """Throttles that count failures only: join-code guessing and password guessing.
 
-Flask-Limiter checks the limit before the request and, with `deduct_when`, counts only the
-responses that are failures. A successful join therefore never uses up the failure budget: a
-whole venue behind one Wi-Fi address can keep joining while a guesser is stopped with 429.
+Join codes. A whole venue joins from one Wi-Fi address, and some of its people mistype. Past
+JOIN_CODE_FAILURE_LIMIT unknown codes from an address, that address is *slowed*, not locked
+out: each code it sends waits for a slot of JOIN_CODE_PACE (5 a second), right code or wrong,
+so a guesser cannot try more than a handful of codes a second while a phone with the right code
+still joins, a fraction of a second later. An unknown code sent while slowed is answered 429
+`too_many_attempts`; a code that would wait more than JOIN_CODE_PACE_WAIT seconds for its slot
+(many tries at once) is refused 429 without being looked up. Successful joins never count (they
+stay under JOIN_RATE_LIMIT per address).
+
+Passwords. Flask-Limiter checks the limit before the request and, with `deduct_when`, counts
+only the responses that are failures: per address, and per account *and* address, so that
+nobody can lock an organiser out from elsewhere. The organiser's usual browser (it holds a
+signed cookie from a past successful login to that account) is never refused: the right
+password from it always works.
 """
 from __future__ import annotations
 
-from flask import current_app, request
+import functools
+import time
 
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from limits import parse
+
+from app.common.errors import DomainError, NotFound
 from app.extensions import limiter
+from app.security.devices import is_usual_browser
+
+
+class TooManyAttempts(DomainError):
+    status = 429
 
 
 def _join_code_limit() -> str:
@@ -36,22 +59,82 @@ def _failed_login(response) -> bool:
     return response.status_code == 401 or (response.status_code == 200 and request.endpoint == "accounts.login")
 
 
-def _account_key() -> str:
-    """The account being tried (normalised e-mail), from the form or the JSON body."""
+def _tried_email() -> str | None:
+    """The account being tried, from the form or the JSON body."""
     email = request.form.get("email")
     if email is None:
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
-    return "account:" + (email.strip().lower() if isinstance(email, str) else "")
+    return email if isinstance(email, str) else None
 
 
-#: decorate every view that resolves a join code (all share one failure budget per address)
-join_code_guard = limiter.shared_limit(_join_code_limit, scope="join-code", deduct_when=_failed_code)
+def _account_key() -> str:
+    """The account being tried (normalised e-mail) from this address: nobody locks an organiser out from elsewhere."""
+    return f"account:{(_tried_email() or '').strip().lower()}@{get_remote_address()}"
+
+
+def from_usual_browser() -> bool:
+    """Whether the account being tried has logged in from this browser before (app/security/devices.py)."""
+    return is_usual_browser(_tried_email())
+
+
+def _sleep(seconds: float) -> None:
+    if current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent":
+        import gevent
+
+        gevent.sleep(seconds)
+    else:
+        time.sleep(seconds)
+
+
+def _paced(address: str) -> bool:
+    """Wait for the address's next code slot (JOIN_CODE_PACE); False if none comes within JOIN_CODE_PACE_WAIT."""
+    pace = parse(current_app.config["JOIN_CODE_PACE"])
+    deadline = time.monotonic() + float(current_app.config["JOIN_CODE_PACE_WAIT"])
+    while not limiter.limiter.hit(pace, "join-code-pace", address):
+        if time.monotonic() >= deadline:
+            return False
+        _sleep(0.05)
+    return True
+
+
+def join_code_guard(view):
+    """Decorate every view that resolves a join code: unknown codes counted per address, then paced."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        if not limiter.enabled:
+            return view(*args, **kwargs)
+        address = get_remote_address()
+        failures = parse(_join_code_limit())
+        slowed = not limiter.limiter.test(failures, "join-code-failures", address)
+        if slowed and not _paced(address):
+            raise TooManyAttempts("too_many_attempts", _l(
+                "Trop de codes erronés depuis ce réseau : patientez quelques secondes puis réessayez."))
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except NotFound:  # the unknown code of a link or of the API
+            _count_failure(failures, address, slowed)
+            raise
+        if _failed_code(response):  # the code form shown again
+            _count_failure(failures, address, slowed)
+        return response
+
+    return guarded
+
+
+def _count_failure(failures, address: str, slowed: bool) -> None:
+    limiter.limiter.hit(failures, "join-code-failures", address)
+    if slowed:
+        raise TooManyAttempts("too_many_attempts", _l(
+            "Code inconnu, et trop de codes erronés depuis ce réseau : vérifiez le code, "
+            "patientez quelques secondes puis réessayez."))
 #: decorate every view that checks an organiser password (per address, and per account)
 login_address_guard = limiter.shared_limit(_login_address_limit, scope="login-address", methods=["POST"],
-                                           deduct_when=_failed_login)
+                                           deduct_when=_failed_login, exempt_when=from_usual_browser)
 login_account_guard = limiter.shared_limit(_login_account_limit, scope="login-account", methods=["POST"],
-                                           key_func=_account_key, deduct_when=_failed_login)
+                                           key_func=_account_key, deduct_when=_failed_login,
+                                           exempt_when=from_usual_browser)
 
 
 def login_guard(view):
