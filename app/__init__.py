@@ -6,11 +6,11 @@ import logging
 from flask import Flask, has_request_context, jsonify, request
 from flask.ctx import RequestContext
 
-from app import realtime
-from app.common.jsonbounds import BoundedJSONProvider
-from app.config import Config, load_config
-from app.extensions import babel, csrf, db, limiter, login, migrate, socketio
-from app.realtime import wire
+from barcamp import paths, realtime
+from barcamp.common.jsonbounds import BoundedJSONProvider
+from barcamp.config import Config, load_config
+from barcamp.extensions import babel, csrf, db, limiter, login, migrate, socketio
+from barcamp.realtime import wire
 
 #: French is the source language; English comes from app/translations (docs/i18n.md)
 SUPPORTED_LOCALES = ("fr", "en")
@@ -20,7 +20,7 @@ def select_locale() -> str:
     """The visitor's choice (the header's switch stores it in a cookie), else the browser's, else French."""
     if not has_request_context():  # CLI commands, background tasks
         return "fr"
-    from app.resources.i18n import cookie_locale
+    from barcamp.resources.i18n import cookie_locale
 
     chosen = cookie_locale()
     if chosen in SUPPORTED_LOCALES:
@@ -56,21 +56,22 @@ class BarcampFlask(Flask):
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, sockets."""
-    app = BarcampFlask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app = BarcampFlask(__name__, template_folder=str(paths.TEMPLATES), static_folder=str(paths.STATIC),
+                       instance_relative_config=True)
     load_config(app, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
-    from app import models  # noqa: F401 - every table known to Alembic and to the mapper
+    from barcamp import models  # noqa: F401 - every table known to Alembic and to the mapper
 
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login.init_app(app)
     login.login_view = "accounts.login"
     login.login_message = None
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
-    from app import security
+    from barcamp import security
 
     security.init_app(app)  # CSP and security headers, cookie flags, MAX_CONTENT_LENGTH
     # Blueprints (and so the @socketio.on handlers) before socketio.init_app: Flask-SocketIO replays
@@ -92,31 +93,31 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         json=wire,  # orjson, and pre-encoded snapshots spliced as they are
     )
     realtime.init_app(app)
-    from app.live import frames
+    from barcamp.live import frames
 
     frames.install(app.config["SOCKETIO_ASYNC_MODE"])  # cheap outgoing messages: the tallies' fan-out
 
     with app.app_context():
-        from app.common.db import configure_engine
+        from barcamp.common.db import configure_engine
 
         configure_engine(db.engine, app.config["SQLITE_SYNCHRONOUS"])
 
     @login.user_loader
     def _load_organiser(user_id: str):
-        from app.security.sessions import load_organiser
+        from barcamp.security.sessions import load_organiser
 
         return load_organiser(user_id)  # "<id>:<session id>": refused after logout
 
-    from app.common.errors import register_error_handlers
+    from barcamp.common.errors import register_error_handlers
 
     register_error_handlers(app)
-    from app.quiz.content import load_quizzes
+    from barcamp.quiz.content import load_quizzes
 
     load_quizzes()  # a malformed quiz file stops start-up with its file, field and problem
-    from app.schedule.formats import load_formats
+    from barcamp.schedule.formats import load_formats
 
     load_formats()  # likewise for the workshop formats of content/formats/
-    from app.resources.content import load_library
+    from barcamp.resources.content import load_library
 
     load_library()  # same for the glossary and the resource library (file, entry, field)
     _register_template_helpers(app)
@@ -124,37 +125,37 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.accounts import views as _accounts_views  # noqa: F401
-    from app.accounts.identity import authenticate
-    from app.common.api import API_PREFIX, openapi_document
-    from app.events import bp as events_bp
-    from app.events import views as _events_views  # noqa: F401
-    from app.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
-    from app.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
-    from app.moderation import bp as moderation_bp
-    from app.moderation import views as _moderation_views  # noqa: F401
-    from app.ops import bp as ops_bp
-    from app.ops import views as _ops_views  # noqa: F401
-    from app.participants import bp as participants_bp
-    from app.participants import views as _participants_views  # noqa: F401
-    from app.proposals import bp as proposals_bp
-    from app.proposals import views as _proposals_views  # noqa: F401
-    from app.privacy import bp as privacy_bp
-    from app.privacy import views as _privacy_views  # noqa: F401
-    from app.quiz import bp as quiz_bp
-    from app.regroupement import bp as regroupement_bp
-    from app.regroupement import views as _regroupement_views  # noqa: F401
-    from app.quiz import sockets as _quiz_sockets  # noqa: F401
-    from app.quiz import views as _quiz_views  # noqa: F401
-    from app.schedule import bp as schedule_bp
-    from app.schedule import views as _schedule_views  # noqa: F401
-    from app.voting import bp as voting_bp
-    from app.voting import sockets as _voting_sockets  # noqa: F401
-    from app.voting import views as _voting_views  # noqa: F401
-    from app.workshops import bp as workshops_bp
-    from app.workshops import sockets as _workshops_sockets  # noqa: F401
-    from app.workshops import views as _workshops_views  # noqa: F401
+    from barcamp.accounts import bp as accounts_bp
+    from barcamp.accounts import views as _accounts_views  # noqa: F401
+    from barcamp.accounts.identity import authenticate
+    from barcamp.common.api import API_PREFIX, openapi_document
+    from barcamp.events import bp as events_bp
+    from barcamp.events import views as _events_views  # noqa: F401
+    from barcamp.live import sockets as _live_sockets  # noqa: F401 - registers the /live handlers
+    from barcamp.security import sockets as _security_sockets  # noqa: F401 - unknown /live events
+    from barcamp.moderation import bp as moderation_bp
+    from barcamp.moderation import views as _moderation_views  # noqa: F401
+    from barcamp.ops import bp as ops_bp
+    from barcamp.ops import views as _ops_views  # noqa: F401
+    from barcamp.participants import bp as participants_bp
+    from barcamp.participants import views as _participants_views  # noqa: F401
+    from barcamp.proposals import bp as proposals_bp
+    from barcamp.proposals import views as _proposals_views  # noqa: F401
+    from barcamp.privacy import bp as privacy_bp
+    from barcamp.privacy import views as _privacy_views  # noqa: F401
+    from barcamp.quiz import bp as quiz_bp
+    from barcamp.regroupement import bp as regroupement_bp
+    from barcamp.regroupement import views as _regroupement_views  # noqa: F401
+    from barcamp.quiz import sockets as _quiz_sockets  # noqa: F401
+    from barcamp.quiz import views as _quiz_views  # noqa: F401
+    from barcamp.schedule import bp as schedule_bp
+    from barcamp.schedule import views as _schedule_views  # noqa: F401
+    from barcamp.voting import bp as voting_bp
+    from barcamp.voting import sockets as _voting_sockets  # noqa: F401
+    from barcamp.voting import views as _voting_views  # noqa: F401
+    from barcamp.workshops import bp as workshops_bp
+    from barcamp.workshops import sockets as _workshops_sockets  # noqa: F401
+    from barcamp.workshops import views as _workshops_views  # noqa: F401
 
     for bp in (accounts_bp, events_bp, participants_bp, proposals_bp, voting_bp, quiz_bp, ops_bp, workshops_bp):
         app.register_blueprint(bp)
@@ -162,21 +163,21 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(regroupement_bp)
     app.register_blueprint(schedule_bp)
-    from app.resources import bp as resources_bp
-    from app.resources import i18n as _resources_i18n  # noqa: F401 - the language switch
-    from app.resources import views as _resources_views  # noqa: F401
+    from barcamp.resources import bp as resources_bp
+    from barcamp.resources import i18n as _resources_i18n  # noqa: F401 - the language switch
+    from barcamp.resources import views as _resources_views  # noqa: F401
 
     app.register_blueprint(resources_bp)
-    from app.restitution import bp as restitution_bp
-    from app.restitution import views as _restitution_views  # noqa: F401
+    from barcamp.restitution import bp as restitution_bp
+    from barcamp.restitution import views as _restitution_views  # noqa: F401
 
     app.register_blueprint(restitution_bp)
-    from app.accessibility import bp as accessibility_bp
-    from app.accessibility import views as _accessibility_views  # noqa: F401 - /accessibilite
+    from barcamp.accessibility import bp as accessibility_bp
+    from barcamp.accessibility import views as _accessibility_views  # noqa: F401 - /accessibilite
 
     app.register_blueprint(accessibility_bp)
 
-    from app.security.throttle import api_read_guard
+    from barcamp.security.throttle import api_read_guard
 
     for blueprint in app.blueprints.values():  # API reads are limited per caller (docs/security.md)
         api_read_guard(blueprint)

@@ -8,7 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app():
-    from app import create_app
+    from barcamp import create_app
 
     return create_app()
 
@@ -41,15 +41,15 @@ def run_command(host: str, port: int):
     """Serve HTTP and Socket.IO on gevent."""
     from flask import current_app
 
-    from app.extensions import socketio
-    from app.privacy.tasks import start_daily_purge
+    from barcamp.extensions import socketio
+    from barcamp.privacy.tasks import start_daily_purge
 
     _raise_open_file_limit()
     import os
 
     os.environ.setdefault("BARCAMP_WORKER_LABEL", f"{host}:{port}")  # /metrics names the worker
-    from app.ops import collector
-    from app.ops.metrics import time_garbage_collections
+    from barcamp.ops import collector
+    from barcamp.ops.metrics import time_garbage_collections
 
     time_garbage_collections()
     collector.start()  # full garbage collections at quiet moments, never mid-vote
@@ -67,10 +67,10 @@ def _announce_room(host: str, port: int) -> None:
     """
     from flask import current_app
 
-    from app.events.presenters import join_url
-    from app.events.services import latest_events
-    from app.extensions import db
-    from app.ops.network import is_loopback_host, room_url
+    from barcamp.events.presenters import join_url
+    from barcamp.events.services import latest_events
+    from barcamp.extensions import db
+    from barcamp.ops.network import is_loopback_host, room_url
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
     if not current_app.config.get("PUBLIC_URL"):
@@ -126,8 +126,8 @@ def db_backup(destination: str):
     """Copy the live SQLite database to a new file (online: the forum keeps running)."""
     from pathlib import Path
 
-    from app.extensions import db
-    from app.ops.services import CopyError, backup_sqlite
+    from barcamp.extensions import db
+    from barcamp.ops.services import CopyError, backup_sqlite
 
     try:
         pages = backup_sqlite(db.engine, Path(destination))
@@ -143,8 +143,8 @@ def db_copy(target_url: str):
     """Copy every table to another database (e.g. SQLite to PostgreSQL), then compare row counts."""
     from flask import current_app
 
-    from app.extensions import db
-    from app.ops.services import CopyError, copy_database, migrate_target
+    from barcamp.extensions import db
+    from barcamp.ops.services import CopyError, copy_database, migrate_target
 
     source = db.engine
     migrate_target(target_url, str(current_app.extensions["migrate"].directory))
@@ -163,11 +163,11 @@ def db_copy(target_url: str):
 @with_appcontext
 def phase_command(event_id: int, phase: str):
     """Move a forum to another phase; with BARCAMP_REDIS_URL, open screens hear it at once."""
-    from app.common.errors import DomainError
-    from app.events.enums import Phase
-    from app.events.models import Event
-    from app.events.views import change_phase
-    from app.extensions import db
+    from barcamp.common.errors import DomainError
+    from barcamp.events.enums import Phase
+    from barcamp.events.models import Event
+    from barcamp.events.views import change_phase
+    from barcamp.extensions import db
 
     event = db.session.get(Event, event_id)
     if event is None:
@@ -197,9 +197,9 @@ def _read_password() -> str:
 @with_appcontext
 def organiser_create(email: str):
     """Create an organiser account (password prompted, or read from standard input)."""
-    from app.accounts.services import create_organiser
-    from app.common.db import write_transaction
-    from app.common.errors import DomainError
+    from barcamp.accounts.services import create_organiser
+    from barcamp.common.db import write_transaction
+    from barcamp.common.errors import DomainError
 
     password = _read_password()
     try:
@@ -216,7 +216,7 @@ def demo_command():
     """Create the schema and a demo forum from the 2017 Alpes-Maritimes restitution."""
     from flask_migrate import upgrade
 
-    from app.demo import create_demo
+    from barcamp.demo import create_demo
 
     upgrade()
     info = create_demo()
@@ -235,9 +235,9 @@ def recount_command(event_id: int):
 
     Exit 1 on a mismatch, or when a participant is over a budget (forum dots, workshop dots).
     """
-    from app.common.errors import DomainError
-    from app.events.services import get_event
-    from app.privacy.services import budget_breaches, recount
+    from barcamp.common.errors import DomainError
+    from barcamp.events.services import get_event
+    from barcamp.privacy.services import budget_breaches, recount
 
     try:
         event = get_event(event_id)
@@ -268,7 +268,7 @@ def recount_command(event_id: int):
 @with_appcontext
 def purge_command(dry_run: bool):
     """Erase the personal data of every forum past its retention period (keeps aggregated results)."""
-    from app.privacy.services import expired_events, purge_expired
+    from barcamp.privacy.services import expired_events, purge_expired
 
     if dry_run:
         for event in expired_events():
@@ -282,7 +282,7 @@ def purge_command(dry_run: bool):
 
 
 def _translations_group():
-    from app.resources.i18n import translations_cli
+    from barcamp.resources.i18n import translations_cli
 
     return translations_cli
 
@@ -299,9 +299,9 @@ cli.add_command(_translations_group())  # barcamp translations update|compile|ch
 @with_appcontext
 def export_command(event_id: int, format_key: str, output: str):
     """Write a forum's restitution (as the organiser set it) to a file."""
-    from app.common.errors import DomainError
-    from app.restitution.exports import get_format
-    from app.restitution.services import assemble, get_settings
+    from barcamp.common.errors import DomainError
+    from barcamp.restitution.exports import get_format
+    from barcamp.restitution.services import assemble, get_settings
 
     settings = get_settings(event_id)
     try:

@@ -6,17 +6,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.accounts.models import Organiser
-from app.accounts.services import create_organiser
-from app.common.db import write_transaction
-from app.events.enums import Phase
-from app.events.models import Event
-from app.events.presenters import join_url, projector_url
-from app.events.schemas import EventCreate
-from app.events.services import create_event, transition_phase
-from app.extensions import db
-from app.proposals.schemas import ProposalCreate
-from app.proposals.services import create_proposal
+from barcamp.accounts.models import Organiser
+from barcamp.accounts.services import create_organiser
+from barcamp.common.db import write_transaction
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.events.presenters import join_url, projector_url
+from barcamp.events.schemas import EventCreate
+from barcamp.events.services import create_event, transition_phase
+from barcamp.extensions import db
+from barcamp.proposals.schemas import ProposalCreate
+from barcamp.proposals.services import create_proposal
 
 DEMO_EMAIL = "demo@barcamp.local"
 DEMO_PASSWORD = "barcamp-demo"
@@ -84,7 +84,7 @@ def create_demo() -> dict[str, str]:
                     None,
                     ProposalCreate(title=title, description=description, theme_id=event.themes[theme_index].id),
                 )
-        from app.workshops.demo import create_demo_workshops  # workshops sit above the demo's areas
+        from barcamp.workshops.demo import create_demo_workshops  # workshops sit above the demo's areas
 
         create_demo_workshops(event)
     return {

@@ -13,7 +13,7 @@ def main() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    from app.cli import cli
+    from barcamp.cli import cli
 
     cli(prog_name="barcamp")
 

@@ -68,7 +68,7 @@ def free_port() -> int:
 
 
 def barcamp(*args: str, env: dict, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.entrypoint", *args], env=env, input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "barcamp.entrypoint", *args], env=env, input=stdin, text=True,
                           capture_output=True, cwd=ROOT, timeout=120)
 
 
@@ -101,7 +101,7 @@ class Server:
 
     def start(self) -> None:
         log = open(self.workdir / "server.log", "a")
-        self.process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, "-m", "barcamp.entrypoint", "run", "--port", str(self.port)],
                                         env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120  # a loaded machine can take its time to import everything
         while time.monotonic() < deadline:
@@ -373,7 +373,7 @@ async def projector_tally(server: Server, forums: dict, expected: dict, timeout:
     """Connect a projector after the restart and wait for its tally (join state or message) to equal `expected`."""
     import socketio
 
-    from app.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
+    from barcamp.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
 
     client = socketio.AsyncClient(reconnection=False)
     follower = TallyFollower()
@@ -398,7 +398,7 @@ def recount_ok(server: Server, forums: dict, cli: bool = True) -> tuple[bool, bo
 
     cli=False skips the `barcamp recount` subprocess (reported as OK): the test suite's rounds.
     """
-    from app.privacy.recount import rank
+    from barcamp.privacy.recount import rank
 
     event_id = forums["vote"]["id"]
     results = api(server, "GET", f"/events/{event_id}/results", forums["headers"])
@@ -544,16 +544,16 @@ def commit_cost(voters: int, synchronous: str) -> dict:
 
     No sockets, no HTTP: what one SQLite commit costs at this `synchronous` level on this disk.
     """
-    from app import create_app
-    from app.common.db import write_transaction
-    from app.events.schemas import EventCreate
-    from app.events.services import create_event, transition_phase
-    from app.accounts.services import create_organiser
-    from app.extensions import db
-    from app.participants.services import join_event
-    from app.proposals.schemas import ProposalCreate
-    from app.proposals.services import create_proposal
-    from app.voting.services import record_ballot
+    from barcamp import create_app
+    from barcamp.common.db import write_transaction
+    from barcamp.events.schemas import EventCreate
+    from barcamp.events.services import create_event, transition_phase
+    from barcamp.accounts.services import create_organiser
+    from barcamp.extensions import db
+    from barcamp.participants.services import join_event
+    from barcamp.proposals.schemas import ProposalCreate
+    from barcamp.proposals.services import create_proposal
+    from barcamp.voting.services import record_ballot
 
     workdir = Path(tempfile.mkdtemp(prefix="barcamp-commit-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'cost.sqlite3'}", "SECRET_KEY": "cost",

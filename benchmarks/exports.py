@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import create_app
-from app.config import TestConfig
+from barcamp import create_app
+from barcamp.config import TestConfig
 
 WORDS = ["agents", "usagers", "service", "public", "innovation", "territoire", "collège", "département", "numérique", "réseau", "expérimentation", "«", "bien", "commun", "»", "œuvre", "l’équipe", "managers", "confiance", "transversalité", "démarche", "indicateur", "évaluation", "citoyens", "associations", "rencontre", "sensibiliser", "exemplaire"]
 
@@ -37,18 +37,18 @@ def sentence(rng: random.Random, low: int, high: int) -> str:
 
 
 def build(args) -> int:
-    from app.accounts.models import Organiser
-    from app.common.db import utcnow, write_transaction
-    from app.events.enums import Phase, VotingMode
-    from app.events.models import Event, Theme
-    from app.extensions import db
-    from app.participants.enums import Profile
-    from app.participants.models import Participant
-    from app.proposals.enums import ProposalStatus
-    from app.proposals.models import Proposal
-    from app.voting.models import Ballot
-    from app.workshops.enums import CardSection
-    from app.workshops.models import Card, CardDot, Workshop, WorkshopMember
+    from barcamp.accounts.models import Organiser
+    from barcamp.common.db import utcnow, write_transaction
+    from barcamp.events.enums import Phase, VotingMode
+    from barcamp.events.models import Event, Theme
+    from barcamp.extensions import db
+    from barcamp.participants.enums import Profile
+    from barcamp.participants.models import Participant
+    from barcamp.proposals.enums import ProposalStatus
+    from barcamp.proposals.models import Proposal
+    from barcamp.voting.models import Ballot
+    from barcamp.workshops.enums import CardSection
+    from barcamp.workshops.models import Card, CardDot, Workshop, WorkshopMember
 
     rng = random.Random(2017)
     with write_transaction():
@@ -128,9 +128,9 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url})
-    from app.extensions import db
-    from app.restitution.exports import FORMATS
-    from app.restitution.services import assemble
+    from barcamp.extensions import db
+    from barcamp.restitution.exports import FORMATS
+    from barcamp.restitution.services import assemble
 
     with app.app_context():
         db.create_all()

@@ -110,7 +110,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def barcamp(*args: str, env: dict, stdin: str | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "app.entrypoint", *args], env=env, input=stdin, text=True,
+    subprocess.run([sys.executable, "-m", "barcamp.entrypoint", *args], env=env, input=stdin, text=True,
                    capture_output=True, check=True, cwd=ROOT, timeout=120)
 
 
@@ -226,7 +226,7 @@ class Projector:
     async def _run(self) -> None:
         import socketio
 
-        from app.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
+        from barcamp.realtime.deltas import TallyFollower  # tallies come as deltas: applied as live.js does
 
         client = socketio.AsyncClient(reconnection=False)
         follower = TallyFollower()
@@ -328,7 +328,7 @@ def start_worker(workdir: Path, env: dict, port: int, log_name: str) -> subproce
     """Start one `barcamp run` on `port` and wait until it answers."""
     url = f"http://127.0.0.1:{port}"
     log = open(workdir / log_name, "w")
-    server = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "barcamp.entrypoint", "run", "--port", str(port)], env=env,
                               cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

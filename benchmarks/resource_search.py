@@ -36,9 +36,9 @@ def main() -> None:
                         help="also add this many forum resources and search with the forum's token")
     args = parser.parse_args()
 
-    from app import create_app
-    from app.config import TestConfig
-    from app.extensions import db
+    from barcamp import create_app
+    from barcamp.config import TestConfig
+    from barcamp.extensions import db
 
     tmp = tempfile.mkdtemp(prefix="barcamp-search-")
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
@@ -47,13 +47,13 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         if args.forum_resources:
-            from app.accounts.identity import issue_organiser_token
-            from app.accounts.services import create_organiser
-            from app.common.db import write_transaction
-            from app.events.schemas import EventCreate
-            from app.events.services import create_event
-            from app.resources.schemas import ForumResourceIn
-            from app.resources.services import add_forum_resource
+            from barcamp.accounts.identity import issue_organiser_token
+            from barcamp.accounts.services import create_organiser
+            from barcamp.common.db import write_transaction
+            from barcamp.events.schemas import EventCreate
+            from barcamp.events.services import create_event
+            from barcamp.resources.schemas import ForumResourceIn
+            from barcamp.resources.services import add_forum_resource
 
             with write_transaction():
                 organiser = create_organiser("bench@example.org", "motdepasse-bench")

@@ -24,19 +24,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from app import create_app
-from app.accounts.services import create_organiser
-from app.common.db import write_transaction
-from app.config import TestConfig
-from app.events.schemas import EventCreate
-from app.events.services import create_event, transition_phase
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.models import Proposal
-from app.schedule import scheduler
-from app.schedule.autoschedule import auto_schedule, build_problem
-from app.schedule.editing import create_room, create_slot
-from app.voting.models import Ballot
+from barcamp import create_app
+from barcamp.accounts.services import create_organiser
+from barcamp.common.db import write_transaction
+from barcamp.config import TestConfig
+from barcamp.events.schemas import EventCreate
+from barcamp.events.services import create_event, transition_phase
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.models import Proposal
+from barcamp.schedule import scheduler
+from barcamp.schedule.autoschedule import auto_schedule, build_problem
+from barcamp.schedule.editing import create_room, create_slot
+from barcamp.voting.models import Ballot
 
 
 def build(args, rng: random.Random) -> int:
@@ -138,7 +138,7 @@ def main() -> None:
         with app.app_context():
             db.create_all()
             event_id = build(args, random.Random(args.seed))
-            from app.events.models import Event
+            from barcamp.events.models import Event
 
             event = db.session.get(Event, event_id)
             t0 = time.perf_counter()

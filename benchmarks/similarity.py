@@ -22,14 +22,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.regroupement.similarity import (
+from barcamp.regroupement.similarity import (
     GROUP_THRESHOLD,
     Topic,
     group_similar,
     pair_score,
     similar_to,
 )
-from app.regroupement.text import normalise
+from barcamp.regroupement.text import normalise
 
 SUBJECTS = ["télétravail", "covoiturage", "accueil des usagers", "budget participatif", "open data",
             "dématérialisation", "zéro papier", "bien-être au travail", "management participatif", "mobilité",
@@ -70,15 +70,15 @@ def api_timing(titles: list[str], repeat: int) -> None:
     """GET /api/v1/events/{id}/similar through the Flask test client, on a fresh SQLite database."""
     import tempfile
 
-    from app import create_app
-    from app.accounts.services import create_organiser
-    from app.common.db import write_transaction
-    from app.config import TestConfig
-    from app.events.schemas import EventCreate
-    from app.events.services import create_event
-    from app.extensions import db
-    from app.participants.services import join_event
-    from app.proposals.models import Proposal
+    from barcamp import create_app
+    from barcamp.accounts.services import create_organiser
+    from barcamp.common.db import write_transaction
+    from barcamp.config import TestConfig
+    from barcamp.events.schemas import EventCreate
+    from barcamp.events.services import create_event
+    from barcamp.extensions import db
+    from barcamp.participants.services import join_event
+    from barcamp.proposals.models import Proposal
 
     with tempfile.TemporaryDirectory() as tmp:
         config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}

@@ -33,23 +33,23 @@ def main() -> None:
     from sqlalchemy import event as sa_event
 
     from _forum import topic_text
-    from app import create_app
-    from app.common.db import write_transaction
-    from app.extensions import db
-    from app.live.services import participant_state, snapshot_cache
-    from app.realtime import wire
+    from barcamp import create_app
+    from barcamp.common.db import write_transaction
+    from barcamp.extensions import db
+    from barcamp.live.services import participant_state, snapshot_cache
+    from barcamp.realtime import wire
 
     folder = tempfile.mkdtemp()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3", "SECRET_KEY": "bench",
                       "SOCKETIO_ASYNC_MODE": "threading", "MAX_TOPICS_PER_FORUM": 10_000})
     with app.app_context():
         db.create_all()
-        from app.accounts.services import create_organiser
-        from app.events.schemas import EventCreate
-        from app.events.services import create_event, transition_phase
-        from app.participants.services import join_event
-        from app.proposals.schemas import ProposalCreate
-        from app.proposals.services import create_proposal, support_proposal
+        from barcamp.accounts.services import create_organiser
+        from barcamp.events.schemas import EventCreate
+        from barcamp.events.services import create_event, transition_phase
+        from barcamp.participants.services import join_event
+        from barcamp.proposals.schemas import ProposalCreate
+        from barcamp.proposals.services import create_proposal, support_proposal
 
         with write_transaction():
             organiser = create_organiser("bench@example.org", "mot-de-passe-banc")

@@ -21,15 +21,15 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from app import create_app
-from app.accounts.identity import issue_organiser_token
-from app.accounts.services import create_organiser
-from app.common.db import write_transaction
-from app.config import TestConfig
-from app.events.schemas import EventCreate
-from app.events.services import create_event, transition_phase
-from app.extensions import db, socketio
-from app.participants.services import join_event
+from barcamp import create_app
+from barcamp.accounts.identity import issue_organiser_token
+from barcamp.accounts.services import create_organiser
+from barcamp.common.db import write_transaction
+from barcamp.config import TestConfig
+from barcamp.events.schemas import EventCreate
+from barcamp.events.services import create_event, transition_phase
+from barcamp.extensions import db, socketio
+from barcamp.participants.services import join_event
 from tests import workers
 from tests.pg import drop_schema, empty_schema, migrated_database
 
@@ -143,7 +143,7 @@ def make_event(app, make_organiser):
 @pytest.fixture
 def make_participant(app):
     def _make(event, name: str = "", profile=None):
-        from app.events.models import Event
+        from barcamp.events.models import Event
 
         with app.app_context():
             with write_transaction():
@@ -216,7 +216,7 @@ class LiveServer:
 
 
 def barcamp(*args: str, env: dict, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.entrypoint", *args], env=env, input=input, text=True,
+    return subprocess.run([sys.executable, "-m", "barcamp.entrypoint", *args], env=env, input=input, text=True,
                           capture_output=True, check=check, cwd=ROOT, timeout=120)
 
 
@@ -260,7 +260,7 @@ def start_server(tmp_path: Path, extra_env: dict | None = None) -> LiveServer:
         migrated_database(PG_URL, lambda: _migrate_with_organiser(env))
     else:
         _copy_migrated_sqlite(tmp_path / "test.sqlite3", env)
-    process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "barcamp.entrypoint", "run", "--port", str(port)], env=env,
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
     server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, "server@example.org", "motdepasse-serveur")
     server.log_path = tmp_path / "server.log"  # what the server logged (tests read it for tracebacks)
@@ -302,9 +302,9 @@ def make_proposal(app):
     counter = iter(range(1, 10_000))
 
     def _make(event, participant=None, title: str | None = None, **data) -> int:
-        from app.events.models import Event
-        from app.proposals.schemas import ProposalCreate
-        from app.proposals.services import create_proposal
+        from barcamp.events.models import Event
+        from barcamp.proposals.schemas import ProposalCreate
+        from barcamp.proposals.services import create_proposal
 
         with app.app_context(), write_transaction():
             ev = db.session.get(Event, event["id"])

@@ -34,7 +34,7 @@ def invoke(app):
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from app.cli import cli
+    from barcamp.cli import cli
 
     def _invoke(*args, input=None):
         return CliRunner().invoke(cli, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-import app.models  # noqa: F401 - every table, as create_app sees them
-from app.extensions import db
+import barcamp.models  # noqa: F401 - every table, as create_app sees them
+from barcamp.extensions import db
 from tests.conftest import PG_URL, _database_url, barcamp, reset_postgres
 
 

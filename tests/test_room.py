@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from app.ops.network import is_loopback_url, room_url
+from barcamp.ops.network import is_loopback_url, room_url
 from tests.conftest import ROOT, barcamp, free_port
 
 
@@ -35,7 +35,7 @@ def test_the_room_url_is_the_address_listened_on_or_this_computers_on_the_networ
 def _run_output(env: dict, *args: str) -> str:
     """What `barcamp run` prints before it serves (it is stopped once it answers)."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port), *args],
+    process = subprocess.Popen([sys.executable, "-m", "barcamp.entrypoint", "run", "--port", str(port), *args],
                                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         lines = []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
-from app.accessibility import bp
+from barcamp.accessibility import bp
 
 #: when the automated and keyboard tests of docs/accessibility.md were last run for this statement
 AUDIT_DATE = "2026-11-21"

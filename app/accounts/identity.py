@@ -8,14 +8,14 @@ from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from app.accounts.models import Organiser
-from app.common.errors import Forbidden, Unauthorized
-from app.events.models import Event
-from app.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import TOKEN_PREFIX, participant_from_token
-from app.security.sessions import session_id_matches
+from barcamp.accounts.models import Organiser
+from barcamp.common.errors import Forbidden, Unauthorized
+from barcamp.events.models import Event
+from barcamp.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import TOKEN_PREFIX, participant_from_token
+from barcamp.security.sessions import session_id_matches
 
 #: organiser API tokens live a week
 ORGANISER_TOKEN_MAX_AGE = 7 * 24 * 3600

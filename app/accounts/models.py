@@ -7,9 +7,9 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
-from app.common.db import utcnow
-from app.extensions import db
-from app.security.passwords import hash_password, verify_password
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.security.passwords import hash_password, verify_password
 
 
 def new_session_id() -> str:

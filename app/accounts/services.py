@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.models import Organiser
-from app.common.errors import Conflict, InvalidInput, Unauthorized
-from app.extensions import db
-from app.security.passwords import verify_password
+from barcamp.accounts.models import Organiser
+from barcamp.common.errors import Conflict, InvalidInput, Unauthorized
+from barcamp.extensions import db
+from barcamp.security.passwords import verify_password
 
 #: an argon2id hash of a random password, checked when the e-mail is unknown
 _DUMMY_HASH = "$argon2id$v=19$m=47104,t=1,p=1$45J2/6MXJ+6LewJJwi8EKQ$Q9jqYM4Zx0OvALn242otlTYJhH8ylfxT9wyynR4ee+s"

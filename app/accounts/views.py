@@ -7,19 +7,19 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp
-from app.accounts.forms import LoginForm
-from app.accounts.identity import issue_organiser_token
-from app.accounts.models import Organiser
-from app.accounts.schemas import TokenRequest, TokenResponse
-from app.accounts.services import authenticate
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import Unauthorized
-from app.extensions import db, limiter
-from app.security.sockets import disconnect_organiser
-from app.security.devices import remember_browser
-from app.security.throttle import from_usual_browser, login_guard
+from barcamp.accounts import bp
+from barcamp.accounts.forms import LoginForm
+from barcamp.accounts.identity import issue_organiser_token
+from barcamp.accounts.models import Organiser
+from barcamp.accounts.schemas import TokenRequest, TokenResponse
+from barcamp.accounts.services import authenticate
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import Unauthorized
+from barcamp.extensions import db, limiter
+from barcamp.security.sockets import disconnect_organiser
+from barcamp.security.devices import remember_browser
+from barcamp.security.throttle import from_usual_browser, login_guard
 
 
 @api_route(bp, "/auth/token", "POST", summary="Exchange organiser credentials for a bearer token",

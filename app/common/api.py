@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 from pydantic.json_schema import models_json_schema
 from pydantic_core.core_schema import ErrorType
 
-from app.common.errors import DomainError, InvalidInput
+from barcamp.common.errors import DomainError, InvalidInput
 
 API_PREFIX = "/api/v1"
 

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.common.db import write_transaction
+from barcamp.common.db import write_transaction
 
 #: at most this many requests in one transaction (bounds how long one commit holds the writers)
 MAX_BATCH = 500

@@ -15,10 +15,12 @@ from typing import Annotated, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
+from barcamp import paths
+
 #: the application root (content paths never depend on the working directory)
-APP_ROOT = Path(__file__).resolve().parent.parent.parent
 #: content/, the shipped quizzes, workshop formats, glossary and library
-CONTENT_DIR = APP_ROOT / "content"
+CONTENT_DIR = paths.CONTENT
+APP_ROOT = CONTENT_DIR.parent
 
 #: the slug of a content item: lower-case letters, digits and dashes
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]

@@ -12,7 +12,7 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
-from app.extensions import db
+from barcamp.extensions import db
 
 #: set while a write unit of work runs: SQLite then opens its transaction with BEGIN IMMEDIATE
 _writing: contextvars.ContextVar[bool] = contextvars.ContextVar("barcamp_writing", default=False)

@@ -96,7 +96,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from app.extensions import db
+        from barcamp.extensions import db
 
         db.session.rollback()
         code, message = _HTTP_CODES[500]

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.events.enums import VotingMode
+from barcamp.events.enums import VotingMode
 
 
 class EventForm(FlaskForm):

@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db import utcnow
-from app.events.enums import Phase, VotingMode
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.events.enums import Phase, VotingMode
+from barcamp.extensions import db
 
 
 class Event(db.Model):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, url_for
 
-from app.events.enums import TRANSITIONS
-from app.events.models import Event
-from app.events.schemas import EventOut
+from barcamp.events.enums import TRANSITIONS
+from barcamp.events.models import Event
+from barcamp.events.schemas import EventOut
 
 
 def _external(endpoint: str, **values) -> str:

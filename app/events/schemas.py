@@ -7,10 +7,10 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from app.common.api import ApiDateTime
-from app.common.text import Line, Text
-from app.common.times import as_wall_clock, forum_time
-from app.events.enums import Phase, VotingMode
+from barcamp.common.api import ApiDateTime
+from barcamp.common.text import Line, Text
+from barcamp.common.times import as_wall_clock, forum_time
+from barcamp.events.enums import Phase, VotingMode
 
 Text200 = Line(200)
 ThemeName = Line(120, 1)

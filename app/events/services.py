@@ -7,12 +7,12 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.common.db import utcnow
-from app.common.errors import Conflict, Forbidden, NotFound
-from app.events.enums import TRANSITIONS, Phase
-from app.events.models import Event, Theme
-from app.events.schemas import EventCreate, VotingRules
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, Forbidden, NotFound
+from barcamp.events.enums import TRANSITIONS, Phase
+from barcamp.events.models import Event, Theme
+from barcamp.events.schemas import EventCreate, VotingRules
+from barcamp.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def create_event(organiser_id: int, data: EventCreate) -> Event:
         max_per_proposal=data.voting.max_per_proposal,
     )
     if data.quiz is not None:
-        from app.quiz.services import check_quiz_slug  # the quiz area sits above events
+        from barcamp.quiz.services import check_quiz_slug  # the quiz area sits above events
 
         event.quiz_slug = check_quiz_slug(data.quiz)
     seen: set[str] = set()
@@ -127,7 +127,7 @@ def transition_phase(event: Event, target: Phase) -> Event:
     if target == Phase.VOTING and event.voting_opened_at is None:
         event.voting_opened_at = utcnow()
     if Phase.ICEBREAKER in (target, event.phase):
-        from app.quiz.services import close_icebreaker, open_icebreaker  # the quiz area sits above events
+        from barcamp.quiz.services import close_icebreaker, open_icebreaker  # the quiz area sits above events
 
         if target == Phase.ICEBREAKER:
             open_icebreaker(event)
@@ -135,7 +135,7 @@ def transition_phase(event: Event, target: Phase) -> Event:
             close_icebreaker(event)
     event.phase = target
     db.session.flush()
-    from app.privacy.services import on_phase_changed  # the privacy area sits above events
+    from barcamp.privacy.services import on_phase_changed  # the privacy area sits above events
 
     on_phase_changed(event)
     return event

@@ -6,18 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
-from app import realtime
-from app.accounts.identity import Identity, api_auth, event_for, organiser_page_token, projector_auth_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events import bp
-from app.events.enums import MAJORITY_GRADES, TRANSITIONS, Phase
-from app.events.forms import EventForm, HideForm
-from app.events.presenters import event_created_out, event_out, join_url, projector_url
-from app.events.qrcode import qr_image
-from app.events.schemas import EventCreate, EventCreated, EventOut, PhaseChange, VotingRules
-from app.events.services import (
+from barcamp import realtime
+from barcamp.accounts.identity import Identity, api_auth, event_for, organiser_page_token, projector_auth_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events import bp
+from barcamp.events.enums import MAJORITY_GRADES, TRANSITIONS, Phase
+from barcamp.events.forms import EventForm, HideForm
+from barcamp.events.presenters import event_created_out, event_out, join_url, projector_url
+from barcamp.events.qrcode import qr_image
+from barcamp.events.schemas import EventCreate, EventCreated, EventOut, PhaseChange, VotingRules
+from barcamp.events.services import (
     change_voting_rules,
     create_event,
     events_of_organiser,
@@ -25,10 +25,10 @@ from app.events.services import (
     get_event_for_organiser,
     transition_phase,
 )
-from app.ops.network import is_loopback_url
-from app.participants.services import count_participants
-from app.proposals.services import hidden_proposals, visible_proposals
-from app.voting.services import compute_results
+from barcamp.ops.network import is_loopback_url
+from barcamp.participants.services import count_participants
+from barcamp.proposals.services import hidden_proposals, visible_proposals
+from barcamp.voting.services import compute_results
 
 
 def change_phase(event, target: Phase) -> None:
@@ -159,7 +159,7 @@ def _qr_response(url: str, fmt: str, download: bool, code: str) -> Response:
 def projector(token: str):
     event = find_event_by_projector_token(token)
     if event.phase == Phase.ICEBREAKER:
-        from app.quiz.presenters import projector_context
+        from barcamp.quiz.presenters import projector_context
 
         return render_template("quiz/projector.html", event=event, join_url=join_url(event),
                                live_token=projector_auth_token(event), **projector_context(event))

@@ -8,12 +8,12 @@ import time
 from flask import request, session
 from flask_babel import gettext as _
 
-from app.accounts.identity import Identity, identity_from_token
-from app.common.errors import DomainError, Unauthorized
-from app.extensions import db
-from app.security.sessions import session_id_matches
-from app.security.sockets import screen_event
-from app.ops import metrics
+from barcamp.accounts.identity import Identity, identity_from_token
+from barcamp.common.errors import DomainError, Unauthorized
+from barcamp.extensions import db
+from barcamp.security.sessions import session_id_matches
+from barcamp.security.sockets import screen_event
+from barcamp.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ def stored_identity() -> dict:
 
 def socket_identity() -> Identity:
     """Rebuild the connection's identity from the ids stored on connect."""
-    from app.accounts.models import Organiser
-    from app.participants.models import Participant
+    from barcamp.accounts.models import Organiser
+    from barcamp.participants.models import Participant
 
     stored = stored_identity()
     if stored["kind"] == "organiser":
@@ -69,7 +69,7 @@ SELF_CHECKED = frozenset({"vote", "quiz_answer", "join", "sync"})
 
 def _require_live_participant() -> None:
     """Refuse the event of a participant erased since connect (their socket may be on another worker)."""
-    from app.participants.models import Participant
+    from barcamp.participants.models import Participant
 
     stored = session.get("live_identity") or {}
     if stored.get("kind") == "participant" and db.session.get(Participant, stored["participant_id"]) is None:

@@ -22,15 +22,15 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.common.errors import Unauthorized
-from app.events.models import Event
-from app.events.presenters import event_out
-from app.events.services import get_event
-from app.proposals.services import proposals_out, visible_proposals
-from app.realtime import PHONES, SCREENS, current_stream_versions, current_version, hub
-from app.realtime.wire import Raw, encode
-from app.voting.ballots import remaining
-from app.voting.services import my_ballots
+from barcamp.common.errors import Unauthorized
+from barcamp.events.models import Event
+from barcamp.events.presenters import event_out
+from barcamp.events.services import get_event
+from barcamp.proposals.services import proposals_out, visible_proposals
+from barcamp.realtime import PHONES, SCREENS, current_stream_versions, current_version, hub
+from barcamp.realtime.wire import Raw, encode
+from barcamp.voting.ballots import remaining
+from barcamp.voting.services import my_ballots
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def snapshot_cache() -> SnapshotCache:
 
 def _build_shared(event: Event, key: tuple) -> SharedPart:
     """Build and encode what every screen of this audience sees (bulk queries, once)."""
-    from app.quiz.services import live_state_for  # the quiz area sits above live
-    from app.schedule.services import public_grid  # the schedule area sits above live
+    from barcamp.quiz.services import live_state_for  # the quiz area sits above live
+    from barcamp.schedule.services import public_grid  # the schedule area sits above live
 
     shared = {"event": event_out(event)}
     schedule = public_grid(event)
@@ -152,7 +152,7 @@ def participant_state(event_id: int, participant_id: int, known: int | None = No
           "remaining": remaining(part.rules, votes)}
     quiz = part.quiz
     if quiz is not None:
-        from app.quiz.services import participant_view  # the quiz area sits above live
+        from barcamp.quiz.services import participant_view  # the quiz area sits above live
 
         mine = participant_view(get_event(event_id), SimpleNamespace(id=participant_id))
         quiz = quiz[:-1] + b',"me":' + encode(mine) + b"}"

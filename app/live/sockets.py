@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 from pydantic import BaseModel, StringConstraints
 
-from app.accounts.identity import event_for
-from app.common.api import validate
-from app.extensions import db, socketio
-from app.common.errors import Forbidden
-from app.live.guard import authenticate, socket_action, socket_identity, store_identity, stored_identity
-from app.live.services import participant_state, screen_state
-from app.realtime import NAMESPACE, PHONES, SCREENS, audience_room, event_room
-from app.security.sockets import admit_connection, forget_connection, organiser_room
+from barcamp.accounts.identity import event_for
+from barcamp.common.api import validate
+from barcamp.extensions import db, socketio
+from barcamp.common.errors import Forbidden
+from barcamp.live.guard import authenticate, socket_action, socket_identity, store_identity, stored_identity
+from barcamp.live.services import participant_state, screen_state
+from barcamp.realtime import NAMESPACE, PHONES, SCREENS, audience_room, event_room
+from barcamp.security.sockets import admit_connection, forget_connection, organiser_room
 
 
 class JoinIn(BaseModel):

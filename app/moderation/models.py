@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
-from app.moderation.enums import ReportStatus
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.moderation.enums import ReportStatus
 
 
 class Report(db.Model):

@@ -10,16 +10,16 @@ import logging
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from app.common.errors import Conflict, Forbidden
-from app.events.models import Event
-from app.extensions import db
-from app.moderation.enums import ReportStatus
-from app.moderation.models import Report
-from app.participants.models import Participant
-from app.privacy.services import policy_of
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.proposals.services import get_proposal, set_hidden
+from barcamp.common.errors import Conflict, Forbidden
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.moderation.enums import ReportStatus
+from barcamp.moderation.models import Report
+from barcamp.participants.models import Participant
+from barcamp.privacy.services import policy_of
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.proposals.services import get_proposal, set_hidden
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,12 @@ def review(event: Event, proposal_id: int, decision: str) -> Proposal:
 
 # -- workshop cards --------------------------------------------------------------------------------------
 def _card_of(event: Event, card_id: int):
-    from app.workshops.models import Card, Workshop
+    from barcamp.workshops.models import Card, Workshop
 
     card = db.session.scalar(select(Card).join(Workshop, Workshop.id == Card.workshop_id)
                              .where(Card.id == card_id, Workshop.event_id == event.id))
     if card is None:
-        from app.common.errors import NotFound
+        from barcamp.common.errors import NotFound
 
         raise NotFound("card_not_found", _("Cette carte n'existe pas dans ce forum."))
     return card
@@ -98,7 +98,7 @@ def _hide_card(card, hidden: bool) -> None:
     Only `hidden_at` moves: a card its author deleted (`deleted_at`) or the facilitator merged stays
     off the board whatever moderation decides.
     """
-    from app.common.db import utcnow
+    from barcamp.common.db import utcnow
 
     card.hidden_at = utcnow() if hidden else None
     card.version += 1
@@ -144,7 +144,7 @@ def review_card(event: Event, card_id: int, decision: str):
         if card.hidden_at is not None:
             _hide_card(card, False)
             if card.is_visible:
-                from app.workshops.services import trim_over_budget
+                from barcamp.workshops.services import trim_over_budget
 
                 # its dots count again: nobody may end up over the workshop's budget
                 trimmed = trim_over_budget(card)
@@ -166,7 +166,7 @@ def review_card(event: Event, card_id: int, decision: str):
 
 def reported_cards(event_id: int) -> list[dict]:
     """Workshop cards with open reports, most reported first (a deleted workshop's cards need no review)."""
-    from app.workshops.models import Card, Workshop
+    from barcamp.workshops.models import Card, Workshop
 
     rows = db.session.execute(
         select(Card, func.count(Report.id)).join(Report, Report.card_id == Card.id)

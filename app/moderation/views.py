@@ -5,14 +5,14 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden
-from app.events.services import get_event, get_event_for_organiser
-from app.moderation import bp
-from app.moderation.schemas import CardReportOut, ReportIn, ReportList, ReportOut, ReviewIn
-from app.moderation.services import (
+from barcamp.accounts.identity import Identity, api_auth, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError, Forbidden
+from barcamp.events.services import get_event, get_event_for_organiser
+from barcamp.moderation import bp
+from barcamp.moderation.schemas import CardReportOut, ReportIn, ReportList, ReportOut, ReviewIn
+from barcamp.moderation.services import (
     report_card,
     report_proposal,
     reported_cards,
@@ -20,12 +20,12 @@ from app.moderation.services import (
     review,
     review_card,
 )
-from app.participants.services import participant_from_token
-from app.privacy.services import policy_of
+from barcamp.participants.services import participant_from_token
+from barcamp.privacy.services import policy_of
 
 
 def _publish(proposal) -> None:
-    from app.proposals.views import publish  # the proposals' broadcast: hidden topics leave every screen
+    from barcamp.proposals.views import publish  # the proposals' broadcast: hidden topics leave every screen
 
     publish(proposal)
 
@@ -65,7 +65,7 @@ def api_review(event_id: int, proposal_id: int, data: ReviewIn, identity: Identi
 
 
 def _card_changed(card) -> None:
-    from app import realtime  # the board goes out with the workshops' coalesced message
+    from barcamp import realtime  # the board goes out with the workshops' coalesced message
 
     realtime.board_changed(card.workshop_id)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import time
 
-from app.ops import metrics
+from barcamp.ops import metrics
 
 #: no socket event for this long (seconds) counts as a quiet moment
 QUIET_SECONDS = 1.0
@@ -46,7 +46,7 @@ def start() -> None:
     Call once in the serving process (`barcamp run`), before it serves: the schedule runs as a
     background task of the Socket.IO server.
     """
-    from app.extensions import socketio
+    from barcamp.extensions import socketio
 
     gc.collect()
     gc.freeze()

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import Column, Engine, Table, create_engine, func, inspect, select, text
 
-from app.extensions import db
+from barcamp.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.extensions import limiter, socketio
-from app.ops import bp, metrics
-from app.ops.services import check_database, check_redis
+from barcamp.extensions import limiter, socketio
+from barcamp.ops import bp, metrics
+from barcamp.ops.services import check_database, check_redis
 
 
 def _count_db_error(_context) -> None:

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.participants.enums import Profile
+from barcamp.participants.enums import Profile
 
 
 class CodeForm(FlaskForm):

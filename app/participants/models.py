@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
-from app.participants.enums import ParticipantKind, Profile
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.participants.enums import ParticipantKind, Profile
 
 
 class Participant(db.Model):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from app.common.text import Line
-from app.participants.enums import Profile
+from barcamp.common.text import Line
+from barcamp.participants.enums import Profile
 
 
 class JoinRequest(BaseModel):

@@ -6,11 +6,11 @@ import secrets
 
 from sqlalchemy import func, select
 
-from app.common.text import clean_line
-from app.events.models import Event
-from app.extensions import db
-from app.participants.enums import ParticipantKind, Profile
-from app.participants.models import Participant
+from barcamp.common.text import clean_line
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.enums import ParticipantKind, Profile
+from barcamp.participants.models import Participant
 
 #: participant tokens start with this, so a bearer token says which kind it is
 TOKEN_PREFIX = "p_"
@@ -68,7 +68,7 @@ def lock_forums_of(participant_ids) -> dict[int, int]:
     The first statement of a batched write (votes, quiz answers): a participant's concurrent
     requests on other workers wait for this transaction instead of passing its checks twice.
     """
-    from app.common.db import is_sqlite
+    from barcamp.common.db import is_sqlite
 
     query = select(Participant.id, Participant.event_id).where(Participant.id.in_(sorted(participant_ids)))
     if not is_sqlite():

@@ -3,23 +3,23 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 
-from app.accounts.identity import remember_participant, session_participant_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import NotFound
-from app.events.enums import MAJORITY_GRADES, Phase
-from app.events.presenters import event_out
-from app.events.services import find_event_by_code, get_event
-from app.extensions import limiter
-from app.security.throttle import join_code_guard
-from app.participants import bp
-from app.participants.enums import Profile
-from app.participants.forms import CodeForm, JoinForm
-from app.participants.schemas import JoinRequest, JoinResponse
-from app.participants.services import display_name, join_event, participant_from_token
-from app.proposals.forms import ProposalForm
-from app.proposals.services import proposals_out, visible_proposals
-from app.voting.services import compute_results, my_votes
+from barcamp.accounts.identity import remember_participant, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import NotFound
+from barcamp.events.enums import MAJORITY_GRADES, Phase
+from barcamp.events.presenters import event_out
+from barcamp.events.services import find_event_by_code, get_event
+from barcamp.extensions import limiter
+from barcamp.security.throttle import join_code_guard
+from barcamp.participants import bp
+from barcamp.participants.enums import Profile
+from barcamp.participants.forms import CodeForm, JoinForm
+from barcamp.participants.schemas import JoinRequest, JoinResponse
+from barcamp.participants.services import display_name, join_event, participant_from_token
+from barcamp.proposals.forms import ProposalForm
+from barcamp.proposals.services import proposals_out, visible_proposals
+from barcamp.voting.services import compute_results, my_votes
 
 
 def _join_limit() -> str:
@@ -83,7 +83,7 @@ def forum(event_id: int):
     if participant is None:
         return redirect(url_for("participants.join", code=event.join_code))
     if event.phase == Phase.ICEBREAKER:
-        from app.quiz.presenters import phone_context
+        from barcamp.quiz.presenters import phone_context
 
         requested = request.args.get("q", type=int)
         return render_template("quiz/phone.html", event=event, participant=participant,

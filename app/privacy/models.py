@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from barcamp.extensions import db
 
 #: default retention of a forum's personal data, in months (CNIL: no longer than needed)
 DEFAULT_RETENTION_MONTHS = 12

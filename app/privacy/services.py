@@ -13,21 +13,21 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from app.common.db import utcnow
-from app.common.errors import Conflict, InvalidInput
-from app.events.enums import Phase
-from app.events.models import Event
-from app.extensions import db
-from app.participants.enums import ParticipantKind
-from app.participants.models import Participant
-from app.participants.services import people_only
-from app.privacy.models import DEFAULT_REPORT_THRESHOLD, DEFAULT_RETENTION_MONTHS, EventPolicy
-from app.privacy.recount import differences, rank
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.quiz.models import QuizAnswer, QuizRun
-from app.schedule.signups import leave_all
-from app.voting.models import Ballot
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, InvalidInput
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.enums import ParticipantKind
+from barcamp.participants.models import Participant
+from barcamp.participants.services import people_only
+from barcamp.privacy.models import DEFAULT_REPORT_THRESHOLD, DEFAULT_RETENTION_MONTHS, EventPolicy
+from barcamp.privacy.recount import differences, rank
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.quiz.models import QuizAnswer, QuizRun
+from barcamp.schedule.signups import leave_all
+from barcamp.voting.models import Ballot
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def ballots_document(event: Event) -> dict:
 
 def recount(event: Event) -> tuple[dict, dict, list[str]]:
     """Recount the stored ballots and compare with the live results: (recount, live, differences)."""
-    from app.voting.services import compute_results  # the live ranking, the one we check
+    from barcamp.voting.services import compute_results  # the live ranking, the one we check
 
     document = ballots_document(event)
     live = compute_results(event)
@@ -153,7 +153,7 @@ def budget_breaches(event: Event) -> list[str]:
     (the ids of the ballot download). The services never store this; a line here means a row changed
     behind their back or a bug.
     """
-    from app.events.enums import VotingMode
+    from barcamp.events.enums import VotingMode
 
     policy = policy_of(event.id)
     key = policy.pseudonym_key or f"{event.id}:{event.projector_token}"
@@ -167,7 +167,7 @@ def budget_breaches(event: Event) -> list[str]:
         lines += [f"voter {pseudonym(key, pid)}: {total} dots of {event.dots_budget} on visible topics"
                   for pid, total in spent]
     try:
-        from app.workshops.models import Card, CardDot, Workshop
+        from barcamp.workshops.models import Card, CardDot, Workshop
     except ImportError:  # the workshops area is optional
         return lines
     on_cards = db.session.execute(
@@ -249,7 +249,7 @@ def forget_participant(event: Event, participant: Participant) -> dict:
     boards = _boards_of(participant.id)
     cards = _erase_cards(participant.id)
     leave_all(event, participant)
-    from app.moderation.models import Report
+    from barcamp.moderation.models import Report
 
     db.session.execute(delete(Report).where(Report.participant_id == participant.id))
     db.session.execute(delete(Participant).where(Participant.id == participant.id))
@@ -264,7 +264,7 @@ def _forget_merge_ballots(event_id: int, participant_id: int) -> None:
     Their votes are withdrawn (or sealed away): an undo must neither bring them back nor insert a
     ballot for a participant who no longer exists.
     """
-    from app.regroupement.models import Merge
+    from barcamp.regroupement.models import Merge
 
     for merge in db.session.scalars(select(Merge).where(Merge.event_id == event_id)):
         kept = [row for row in merge.previous_ballots or [] if row[0] != participant_id]
@@ -275,7 +275,7 @@ def _forget_merge_ballots(event_id: int, participant_id: int) -> None:
 def _boards_of(participant_id: int) -> list[int]:
     """The workshops whose board shows this participant's cards or dots (their erasure changes it)."""
     try:
-        from app.workshops.models import Card, CardDot
+        from barcamp.workshops.models import Card, CardDot
     except ImportError:  # the workshops area is optional
         return []
     wrote = select(Card.workshop_id).where(Card.author_participant_id == participant_id,
@@ -290,7 +290,7 @@ def _erase_cards(participant_id: int) -> int:
     The idempotency key goes too: authorless cards share the organisers' key scope.
     """
     try:
-        from app.workshops.models import Card, CardDot
+        from barcamp.workshops.models import Card, CardDot
     except ImportError:  # the workshops area is optional
         return 0
     db.session.execute(delete(CardDot).where(CardDot.participant_id == participant_id))
@@ -325,7 +325,7 @@ def expiry(event: Event, policy: EventPolicy | None = None) -> datetime:
 
 def archive_of(event: Event) -> dict:
     """What a purge keeps: the forum's title and dates, the aggregated ranking and quiz distribution."""
-    from app.voting.services import compute_results
+    from barcamp.voting.services import compute_results
 
     run = db.session.scalar(select(QuizRun).where(QuizRun.event_id == event.id))
     people = db.session.scalar(select(func.count(Participant.id)).where(
@@ -350,7 +350,7 @@ def purge_event(event: Event) -> dict:
         return {"event_id": event.id, "already": True}
     policy.archive = archive_of(event)
     counts = {"event_id": event.id}
-    from app.moderation.models import Report
+    from barcamp.moderation.models import Report
 
     counts["reports"] = db.session.execute(delete(Report).where(Report.event_id == event.id)).rowcount
     counts["ballots"] = db.session.execute(delete(Ballot).where(Ballot.event_id == event.id)).rowcount
@@ -373,7 +373,7 @@ def purge_event(event: Event) -> dict:
 def _purge_workshops(event_id: int) -> int:
     """Workshop cards, dots and members of the forum (the workshops themselves keep their titles)."""
     try:
-        from app.workshops.models import Card, CardDot, Workshop, WorkshopMember
+        from barcamp.workshops.models import Card, CardDot, Workshop, WorkshopMember
     except ImportError:  # the workshops area is optional
         return 0
     workshops = select(Workshop.id).where(Workshop.event_id == event_id)
@@ -394,7 +394,7 @@ def expired_events(now: datetime | None = None) -> list[Event]:
 
 def purge_expired(now: datetime | None = None) -> list[dict]:
     """Purge every forum past its retention period, one transaction each; return what was erased."""
-    from app.common.db import write_transaction
+    from barcamp.common.db import write_transaction
 
     done = []
     for event_id in [e.id for e in expired_events(now)]:
@@ -406,7 +406,7 @@ def purge_expired(now: datetime | None = None) -> list[dict]:
 # -- an organiser's account ------------------------------------------------------------------------------------------
 def forum_export(event: Event, *, with_participants: bool = False) -> dict:
     """One forum as the organiser exports it; participant ids only as pseudonyms, and only on request."""
-    from app.voting.services import compute_results
+    from barcamp.voting.services import compute_results
 
     policy = policy_of(event.id)
     topics = db.session.scalars(select(Proposal).where(Proposal.event_id == event.id).order_by(Proposal.id))
@@ -438,7 +438,7 @@ def forum_export(event: Event, *, with_participants: bool = False) -> dict:
 
 def account_export(organiser, *, with_participants: bool = False) -> dict:
     """Everything the organiser's account holds, as JSON (no participant identifiers by default)."""
-    from app.events.services import events_of_organiser
+    from barcamp.events.services import events_of_organiser
 
     return {
         "account": {"email": organiser.email, "created_at": organiser.created_at.isoformat()},
@@ -448,11 +448,11 @@ def account_export(organiser, *, with_participants: bool = False) -> dict:
 
 def delete_account(organiser, password: str) -> int:
     """Delete the organiser's account and every forum of it (with all their data); return the forum count."""
-    from app.common.errors import Unauthorized
+    from barcamp.common.errors import Unauthorized
 
     if not organiser.check_password(password):
         raise Unauthorized("bad_credentials", _("Mot de passe incorrect."))
-    from app.events.services import events_of_organiser
+    from barcamp.events.services import events_of_organiser
 
     events = events_of_organiser(organiser.id)
     for event in events:

@@ -15,8 +15,8 @@ FIRST_RUN_DELAY = 60
 
 def run_purge_once(app: Flask) -> int:
     """Purge the forums past their retention period; return how many were purged."""
-    from app.extensions import db
-    from app.privacy.services import purge_expired
+    from barcamp.extensions import db
+    from barcamp.privacy.services import purge_expired
 
     with app.app_context():
         try:
@@ -29,7 +29,7 @@ def start_daily_purge(app: Flask) -> None:
     """Start the background task that purges expired forums once a day (BARCAMP_PURGE_INTERVAL to change)."""
     import os
 
-    from app.extensions import socketio
+    from barcamp.extensions import socketio
 
     interval = float(os.environ.get("BARCAMP_PURGE_INTERVAL", PURGE_INTERVAL))
     delay = float(os.environ.get("BARCAMP_PURGE_FIRST_DELAY", FIRST_RUN_DELAY))

@@ -9,17 +9,17 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events.models import Event
-from app.events.services import get_event, get_event_for_organiser
-from app.participants.services import participant_from_token
-from app.privacy import bp
-from app.privacy.forms import AccountDeleteForm, ForgetForm, PolicyForm
-from app.privacy.schemas import AccountDelete, AccountExport, BallotBox, ForgetOut, PolicyIn, PolicyOut
-from app.privacy.services import (
+from barcamp.accounts.identity import Identity, api_auth, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events.models import Event
+from barcamp.events.services import get_event, get_event_for_organiser
+from barcamp.participants.services import participant_from_token
+from barcamp.privacy import bp
+from barcamp.privacy.forms import AccountDeleteForm, ForgetForm, PolicyForm
+from barcamp.privacy.schemas import AccountDelete, AccountExport, BallotBox, ForgetOut, PolicyIn, PolicyOut
+from barcamp.privacy.services import (
     account_export,
     ballots_document,
     delete_account,
@@ -127,8 +127,8 @@ def with_french_date(policy: dict) -> dict:
 def _publish_forgotten(event: Event, done: dict, participant_id: int) -> None:
     """Close the erased participant's live connections; tell every screen their topics are gone, recount,
     send the grid's seats and the boards without their cards and dots."""
-    from app import realtime
-    from app.security.sockets import disconnect_caller
+    from barcamp import realtime
+    from barcamp.security.sockets import disconnect_caller
 
     # this process's sockets close now; on other workers the next event is refused (participant_erased)
     disconnect_caller({"kind": "participant", "participant_id": participant_id})
@@ -226,7 +226,7 @@ def _privacy_helpers():
         policy = policy_of(event.id)
         form = PolicyForm(formdata=None, organisation=policy.organisation, secret_ballot=policy.secret_ballot,
                           retention_months=policy.retention_months, report_threshold=policy.report_threshold)
-        from app.events.enums import VotingMode
+        from barcamp.events.enums import VotingMode
 
         return {"form": form, "policy": with_french_date(policy_out(event, policy)),
                 "modes": [(m.value, m.label) for m in VotingMode]}

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db import utcnow
-from app.events.models import Theme
-from app.extensions import db
-from app.proposals.enums import ProposalStatus
+from barcamp.common.db import utcnow
+from barcamp.events.models import Theme
+from barcamp.extensions import db
+from barcamp.proposals.enums import ProposalStatus
 
 
 class Proposal(db.Model):

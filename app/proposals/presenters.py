@@ -10,12 +10,12 @@ from collections import defaultdict
 from pydantic import TypeAdapter
 from sqlalchemy import select
 
-from app.events.models import Theme
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import display_name
-from app.proposals.models import Coproposer, Proposal
-from app.proposals.schemas import ProposalOut
+from barcamp.events.models import Theme
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import display_name
+from barcamp.proposals.models import Coproposer, Proposal
+from barcamp.proposals.schemas import ProposalOut
 
 _OUT = TypeAdapter(list[ProposalOut])
 
@@ -24,7 +24,7 @@ def proposals_out(proposals: list[Proposal]) -> list[dict]:
     """The JSON shapes of these topics (all of one forum), in their order."""
     if not proposals:
         return []
-    from app.regroupement.services import merged_counts  # regroupement sits above proposals
+    from barcamp.regroupement.services import merged_counts  # regroupement sits above proposals
 
     ids = [p.id for p in proposals]
     people = _coproposers_of(ids)

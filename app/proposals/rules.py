@@ -1,9 +1,9 @@
 """Who may do what with a topic: may_<verb>(participant, proposal)."""
 from __future__ import annotations
 
-from app.participants.models import Participant
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
+from barcamp.participants.models import Participant
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
 
 
 def may_edit(participant: Participant, proposal: Proposal) -> bool:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.api import UtcDateTime
-from app.common.text import Line, Text
-from app.proposals.enums import ProposalStatus
+from barcamp.common.api import UtcDateTime
+from barcamp.common.text import Line, Text
+from barcamp.proposals.enums import ProposalStatus
 
 Title = Line(120, 3)
 Description = Text(2000)

@@ -5,17 +5,17 @@ from flask_babel import gettext as _
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from app.events.enums import Phase
-from app.events.models import Event, Theme
-from app.events.services import require_phase
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import display_name
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Coproposer, Proposal
-from app.proposals.presenters import proposal_out, proposals_out  # noqa: F401 (re-exported)
-from app.proposals.schemas import ProposalCreate, ProposalPatch
+from barcamp.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event, Theme
+from barcamp.events.services import require_phase
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import display_name
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Coproposer, Proposal
+from barcamp.proposals.presenters import proposal_out, proposals_out  # noqa: F401 (re-exported)
+from barcamp.proposals.schemas import ProposalCreate, ProposalPatch
 
 
 def _check_theme(event: Event, theme_id: int | None) -> None:

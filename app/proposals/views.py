@@ -6,21 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
-from app import realtime
-from app.accounts.identity import Identity, api_auth, current_identity, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden, NotFound
-from app.events.forms import HideForm
-from app.events.services import get_event, get_event_for_organiser
-from app.extensions import db, limiter
-from app.participants.services import participant_from_token
-from app.proposals import bp
-from app.proposals.enums import ProposalStatus
-from app.proposals.forms import ProposalForm
-from app.proposals.models import Proposal
-from app.proposals.rules import may_edit
-from app.proposals.schemas import (
+from barcamp import realtime
+from barcamp.accounts.identity import Identity, api_auth, current_identity, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError, Forbidden, NotFound
+from barcamp.events.forms import HideForm
+from barcamp.events.services import get_event, get_event_for_organiser
+from barcamp.extensions import db, limiter
+from barcamp.participants.services import participant_from_token
+from barcamp.proposals import bp
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.forms import ProposalForm
+from barcamp.proposals.models import Proposal
+from barcamp.proposals.rules import may_edit
+from barcamp.proposals.schemas import (
     ProposalCreate,
     ProposalList,
     ProposalListQuery,
@@ -28,7 +28,7 @@ from app.proposals.schemas import (
     ProposalPatch,
     ProposalRemoveIn,
 )
-from app.proposals.services import (
+from barcamp.proposals.services import (
     create_proposal,
     edit_proposal,
     get_proposal,

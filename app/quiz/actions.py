@@ -1,10 +1,10 @@
 """What every channel (page, API, socket) calls: the service, one commit, then the broadcast."""
 from __future__ import annotations
 
-from app import realtime
-from app.common.db import write_transaction
-from app.quiz.answers import AnswerRequest, combiner
-from app.quiz.services import configure, participant_view, quiz_state, step
+from barcamp import realtime
+from barcamp.common.db import write_transaction
+from barcamp.quiz.answers import AnswerRequest, combiner
+from barcamp.quiz.services import configure, participant_view, quiz_state, step
 
 
 def answer(event_id: int, participant_id: int, question: int, choice: int) -> dict:

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from app.common.batching import GroupCommit
-from app.common.db import utcnow
-from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
-from app.events.enums import Phase
-from app.events.models import Event
-from app.extensions import db
-from app.participants.services import lock_forums_of
-from app.quiz.content import get_quiz
-from app.quiz.enums import LiveStatus, QuizKind, QuizMode
-from app.quiz.models import QuizAnswer, QuizRun
+from barcamp.common.batching import GroupCommit
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.services import lock_forums_of
+from barcamp.quiz.content import get_quiz
+from barcamp.quiz.enums import LiveStatus, QuizKind, QuizMode
+from barcamp.quiz.models import QuizAnswer, QuizRun
 
 _answers = QuizAnswer.__table__
 _insert_answer = _answers.insert()
@@ -49,7 +49,7 @@ def record_answers(requests: list[AnswerRequest]) -> list[dict | DomainError]:
     replaces the first (the unique constraint (participant, question) forbids a second row). On
     PostgreSQL the participants' rows are locked first, in id order.
     """
-    from app.quiz.services import (  # services import this module
+    from barcamp.quiz.services import (  # services import this module
         accepting,
         participant_view_of,
         scored_questions,

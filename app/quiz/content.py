@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.common.content import (
+from barcamp.common.content import (
     CONTENT_DIR,
     ContentError,
     FieldError,
@@ -17,7 +17,7 @@ from app.common.content import (
     load_file,
     yaml_files,
 )
-from app.quiz.enums import QuizKind
+from barcamp.quiz.enums import QuizKind
 
 #: the quiz a new forum gets unless the organiser picks another
 DEFAULT_QUIZ = "style-innovation"

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, NumberRange, Optional
 
-from app.quiz.enums import QuizMode
+from barcamp.quiz.enums import QuizMode
 
 
 class AnswerForm(FlaskForm):

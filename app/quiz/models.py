@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
-from app.quiz.enums import LiveStatus, QuizMode
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.quiz.enums import LiveStatus, QuizMode
 
 
 class QuizRun(db.Model):

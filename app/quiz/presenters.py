@@ -1,8 +1,8 @@
 """Template contexts of the quiz pages (phone, projector, organiser)."""
 from __future__ import annotations
 
-from app.quiz.enums import QuizMode
-from app.quiz.services import get_run, participant_view, quiz_of, quiz_state, room_results
+from barcamp.quiz.enums import QuizMode
+from barcamp.quiz.services import get_run, participant_view, quiz_of, quiz_state, room_results
 
 
 def phone_context(event, participant, requested: int | None = None) -> dict:

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.quiz.enums import QuizMode
+from barcamp.quiz.enums import QuizMode
 
 
 class AnswerIn(BaseModel):

@@ -12,16 +12,16 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.common.db import utcnow
-from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
-from app.events.enums import Phase
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import display_name
-from app.quiz.content import Quiz, get_quiz, load_quizzes
-from app.quiz.enums import LiveStatus, QuizKind, QuizMode
-from app.quiz.models import QuizAnswer, QuizRun
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import display_name
+from barcamp.quiz.content import Quiz, get_quiz, load_quizzes
+from barcamp.quiz.enums import LiveStatus, QuizKind, QuizMode
+from barcamp.quiz.models import QuizAnswer, QuizRun
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def step(event: Event, action: str, question: int | None = None) -> QuizRun:
 
     `results` also works in self-paced mode: answers stop and every screen shows the room's result.
     """
-    from app.events.services import require_phase
+    from barcamp.events.services import require_phase
 
     db.session.refresh(event)
     require_phase(event, Phase.ICEBREAKER)
@@ -182,7 +182,7 @@ def submit_answer(event: Event, participant: Participant, question: int, choice:
     the same checks. The unique constraint (participant, question) makes a second row impossible
     whatever happens. Returns the participant's view (answers, profile or score).
     """
-    from app.quiz.answers import AnswerRequest, record_answers
+    from barcamp.quiz.answers import AnswerRequest, record_answers
 
     outcome = record_answers([AnswerRequest(event.id, participant.id, question, choice)])[0]
     if isinstance(outcome, DomainError):

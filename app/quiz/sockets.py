@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.common.api import validate
-from app.common.errors import Forbidden
-from app.extensions import socketio
-from app.live.guard import socket_action, stored_identity
-from app.quiz.actions import answer
-from app.quiz.schemas import SocketAnswerIn
-from app.realtime import NAMESPACE
+from barcamp.common.api import validate
+from barcamp.common.errors import Forbidden
+from barcamp.extensions import socketio
+from barcamp.live.guard import socket_action, stored_identity
+from barcamp.quiz.actions import answer
+from barcamp.quiz.schemas import SocketAnswerIn
+from barcamp.realtime import NAMESPACE
 
 
 @socketio.on("quiz_answer", namespace=NAMESPACE)

@@ -5,21 +5,21 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.errors import DomainError, Forbidden
-from app.events.enums import Phase
-from app.events.presenters import projector_url
-from app.events.services import get_event, get_event_for_organiser
-from app.participants.services import participant_from_token
-from app.quiz import bp
-from app.quiz.actions import answer, control, me, settings
-from app.quiz.content import quiz_choices
-from app.quiz.enums import QuizMode
-from app.quiz.forms import AnswerForm, ControlForm, SettingsForm
-from app.quiz.presenters import projector_context
-from app.quiz.schemas import AnswerIn, MyQuiz, QuizControlIn, QuizOut, QuizResults, QuizSettingsIn, QuizStateOut
-from app.quiz.services import get_run, quiz_document, room_results
+from barcamp.accounts.identity import Identity, api_auth, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.errors import DomainError, Forbidden
+from barcamp.events.enums import Phase
+from barcamp.events.presenters import projector_url
+from barcamp.events.services import get_event, get_event_for_organiser
+from barcamp.participants.services import participant_from_token
+from barcamp.quiz import bp
+from barcamp.quiz.actions import answer, control, me, settings
+from barcamp.quiz.content import quiz_choices
+from barcamp.quiz.enums import QuizMode
+from barcamp.quiz.forms import AnswerForm, ControlForm, SettingsForm
+from barcamp.quiz.presenters import projector_context
+from barcamp.quiz.schemas import AnswerIn, MyQuiz, QuizControlIn, QuizOut, QuizResults, QuizSettingsIn, QuizStateOut
+from barcamp.quiz.services import get_run, quiz_document, room_results
 
 
 # -- API ----------------------------------------------------------------------------------------

@@ -15,14 +15,14 @@ This package re-exports them, so `from app import realtime` then `realtime.tally
 `from app.realtime import NAMESPACE`, keep working. A test that patches a module-level constant
 patches it in the module that reads it (`app.realtime.fanout.PACED_CHUNK`).
 """
-from app.realtime.fanout import PACED_CHUNK, emit_paced, run_every
-from app.realtime.live import (LiveHub, current_stream_versions, current_version, hub, init_app, phase_changed,
+from barcamp.realtime.fanout import PACED_CHUNK, emit_paced, run_every
+from barcamp.realtime.live import (LiveHub, current_stream_versions, current_version, hub, init_app, phase_changed,
                                proposal_changed, quiz_answered, quiz_changed, tally_changed)
-from app.realtime.rooms import (NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter,
+from barcamp.realtime.rooms import (NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter,
                                 workshop_room)
-from app.realtime.schedule import ScheduleHub, schedule_changed, signups_changed
-from app.realtime.versions import MemoryVersions, RedisVersions
-from app.realtime.workshop_boards import BoardHub, board_changed, board_version, boards
+from barcamp.realtime.schedule import ScheduleHub, schedule_changed, signups_changed
+from barcamp.realtime.versions import MemoryVersions, RedisVersions
+from barcamp.realtime.workshop_boards import BoardHub, board_changed, board_version, boards
 
 __all__ = [
     "NAMESPACE", "PACED_CHUNK", "PHONES", "SCREENS", "STREAMS", "BoardHub", "LiveHub", "MemoryVersions",

@@ -5,8 +5,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from app.extensions import socketio
-from app.realtime.rooms import NAMESPACE
+from barcamp.extensions import socketio
+from barcamp.realtime.rooms import NAMESPACE
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from app.extensions import db, socketio
-from app.ops import metrics
-from app.realtime import wire
-from app.realtime.deltas import ranking_delta
-from app.realtime.fanout import emit_paced, run_every
-from app.realtime.rooms import NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter
-from app.realtime.versions import MemoryVersions, RedisVersions
+from barcamp.extensions import db, socketio
+from barcamp.ops import metrics
+from barcamp.realtime import wire
+from barcamp.realtime.deltas import ranking_delta
+from barcamp.realtime.fanout import emit_paced, run_every
+from barcamp.realtime.rooms import NAMESPACE, PHONES, SCREENS, STREAMS, audience_room, event_room, stream_counter
+from barcamp.realtime.versions import MemoryVersions, RedisVersions
 
 
 class LiveHub:
@@ -86,7 +86,7 @@ class LiveHub:
         dirty = self.versions.marked(kind)
         if not dirty:
             return 0
-        from app.events.models import Event
+        from barcamp.events.models import Event
 
         sent = 0
         with self.app.app_context():
@@ -131,7 +131,7 @@ class LiveHub:
 
     def flush_tallies(self) -> int:
         """Send a tally for each forum whose ranking changed since the last one; return how many."""
-        from app.voting.services import compute_results
+        from barcamp.voting.services import compute_results
 
         if self.shared:
             return self._flush_shared("tally", compute_results, stream=True)
@@ -147,7 +147,7 @@ class LiveHub:
 
     def flush_quiz(self) -> int:
         """Send the answer counts of each forum whose counts changed since the last message."""
-        from app.quiz.services import live_counts
+        from barcamp.quiz.services import live_counts
 
         if self.shared:
             return self._flush_shared("quiz", live_counts, stream=True)
@@ -160,7 +160,7 @@ class LiveHub:
             setattr(self, dirty_attr, set())
         if not dirty:
             return 0
-        from app.events.models import Event
+        from barcamp.events.models import Event
 
         sent = 0
         with self.app.app_context():
@@ -250,7 +250,7 @@ class LiveHub:
         differs follows it. With several workers, tallies go out whole and both audiences share
         the screens' latest.
         """
-        from app.voting.services import compute_results
+        from barcamp.voting.services import compute_results
 
         counter = stream_counter("tally", event_id)
         if self.shared:

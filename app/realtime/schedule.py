@@ -4,9 +4,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from app.extensions import db, socketio
-from app.realtime.fanout import run_every
-from app.realtime.live import LiveHub, hub
+from barcamp.extensions import db, socketio
+from barcamp.realtime.fanout import run_every
+from barcamp.realtime.live import LiveHub, hub
 
 
 class ScheduleHub:
@@ -36,8 +36,8 @@ class ScheduleHub:
 
     def send(self, event_id: int) -> None:
         """Send the forum's grid now (an organiser's change), unless it equals the last one sent."""
-        from app.events.models import Event
-        from app.schedule.services import public_grid
+        from barcamp.events.models import Event
+        from barcamp.schedule.services import public_grid
 
         if self.live.shared:  # several workers: the lease holder sends it within the interval
             self.mark(event_id)
@@ -55,7 +55,7 @@ class ScheduleHub:
 
     def flush(self) -> None:
         if self.live.shared:
-            from app.schedule.services import public_grid
+            from barcamp.schedule.services import public_grid
 
             self.live._flush_shared("schedule", lambda event: {"grid": public_grid(event)})
             return

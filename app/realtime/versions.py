@@ -16,8 +16,8 @@ import threading
 import time
 import uuid
 
-from app.extensions import socketio
-from app.realtime.rooms import NAMESPACE, event_room, stream_counter
+from barcamp.extensions import socketio
+from barcamp.realtime.rooms import NAMESPACE, event_room, stream_counter
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import json as _stdlib_json
 
 import orjson
 
-from app.common.jsonbounds import json_too_deep
+from barcamp.common.jsonbounds import json_too_deep
 
 #: JSON text to splice into a message as it is (bytes that already are valid JSON)
 Raw = orjson.Fragment

@@ -4,10 +4,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from app.extensions import db, socketio
-from app.realtime.fanout import run_every
-from app.realtime.live import LiveHub, hub
-from app.realtime.rooms import NAMESPACE, workshop_room
+from barcamp.extensions import db, socketio
+from barcamp.realtime.fanout import run_every
+from barcamp.realtime.live import LiveHub, hub
+from barcamp.realtime.rooms import NAMESPACE, workshop_room
 
 
 def _board_counter(workshop_id: int) -> str:
@@ -67,8 +67,8 @@ class BoardHub:
             dirty, self._dirty = self._dirty, set()
         if not dirty:
             return 0
-        from app.workshops.models import Workshop
-        from app.workshops.services import board_state
+        from barcamp.workshops.models import Workshop
+        from barcamp.workshops.services import board_state
 
         sent = 0
         with self.live.app.app_context():
@@ -91,8 +91,8 @@ class BoardHub:
 
     @staticmethod
     def _board_body(workshop_id: int) -> dict | None:
-        from app.workshops.models import Workshop
-        from app.workshops.services import board_state
+        from barcamp.workshops.models import Workshop
+        from barcamp.workshops.services import board_state
 
         workshop = db.session.get(Workshop, workshop_id)
         return {"board": board_state(workshop)} if workshop is not None else None

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db import utcnow
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
 
 
 class Merge(db.Model):

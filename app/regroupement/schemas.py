@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from app.common.api import UtcDateTime
-from app.proposals.schemas import Description, ProposalOut, Title
+from barcamp.common.api import UtcDateTime
+from barcamp.proposals.schemas import Description, ProposalOut, Title
 
 
 #: a similarity threshold as typed in a query string (a decimal comma is accepted); its range is checked by the view

@@ -13,25 +13,25 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, InvalidInput, NotFound
-from app.events.enums import Phase, VotingMode
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import display_name
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Coproposer, Proposal
-from app.proposals.services import visible_proposals
-from app.regroupement.models import Merge, MergeSource
-from app.regroupement.similarity import (
+from barcamp.common.db import is_sqlite, utcnow
+from barcamp.common.errors import Conflict, InvalidInput, NotFound
+from barcamp.events.enums import Phase, VotingMode
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import display_name
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Coproposer, Proposal
+from barcamp.proposals.services import visible_proposals
+from barcamp.regroupement.models import Merge, MergeSource
+from barcamp.regroupement.similarity import (
     GROUP_THRESHOLD,
     SUGGEST_THRESHOLD,
     Topic,
     group_similar,
     similar_to,
 )
-from app.voting.services import (
+from barcamp.voting.services import (
     ballots_on,
     carry_over,
     lock_voters,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.regroupement.text import normalise
+from barcamp.regroupement.text import normalise
 
 #: suggestions while a participant types a title: showing a candidate costs little
 SUGGEST_THRESHOLD = 0.4

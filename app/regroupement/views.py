@@ -6,21 +6,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 
-from app import realtime
-from app.accounts.identity import Identity, api_auth, event_for
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError, InvalidInput, NotFound
-from app.events.services import get_event_for_organiser
-from app.extensions import db
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.proposals.services import get_proposal, proposal_out
-from app.proposals.views import publish
-from app.regroupement import bp
-from app.regroupement.forms import MergeForm
-from app.regroupement.models import Merge
-from app.regroupement.schemas import (
+from barcamp import realtime
+from barcamp.accounts.identity import Identity, api_auth, event_for
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError, InvalidInput, NotFound
+from barcamp.events.services import get_event_for_organiser
+from barcamp.extensions import db
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.proposals.services import get_proposal, proposal_out
+from barcamp.proposals.views import publish
+from barcamp.regroupement import bp
+from barcamp.regroupement.forms import MergeForm
+from barcamp.regroupement.models import Merge
+from barcamp.regroupement.schemas import (
     GroupList,
     GroupsQuery,
     MergeList,
@@ -30,7 +30,7 @@ from app.regroupement.schemas import (
     TopicMergeIn,
     Trail,
 )
-from app.regroupement.services import (
+from barcamp.regroupement.services import (
     MERGE_PHASES,
     get_merge,
     merge_topics,
@@ -40,7 +40,7 @@ from app.regroupement.services import (
     trail,
     undo_merge,
 )
-from app.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD
+from barcamp.regroupement.similarity import GROUP_THRESHOLD, SUGGEST_THRESHOLD
 
 
 def _threshold(raw: str | None, default: float) -> float:
@@ -226,7 +226,7 @@ def page_undo(event_id: int, merge_id: int):
 # -- participant page: what a merged topic regroups ------------------------------------------------------
 @bp.route("/e/<int:event_id>/proposals/<int:proposal_id>")
 def page_trail(event_id: int, proposal_id: int):
-    from app.proposals.views import _page_participant
+    from barcamp.proposals.views import _page_participant
 
     event, _participant = _page_participant(event_id)
     proposal = get_proposal(event, proposal_id)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.common.content import CONTENT_DIR, ContentError, FieldError, Slug, Strict, cached, load_file, yaml_files
+from barcamp.common.content import CONTENT_DIR, ContentError, FieldError, Slug, Strict, cached, load_file, yaml_files
 
 GLOSSARY_FILE = CONTENT_DIR / "glossary.yaml"
 RESOURCES_DIR = CONTENT_DIR / "resources"

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, URL
 
-from app.resources.content import DATE_PATTERN
+from barcamp.resources.content import DATE_PATTERN
 
 
 class ForumResourceForm(FlaskForm):

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.resources.content import fold
+from barcamp.resources.content import fold
 
 _ids = itertools.count(1)
 #: a term never starts or ends inside a word

@@ -26,10 +26,11 @@ from flask.cli import AppGroup
 
 from flask_babel import lazy_gettext as _l
 
-from app.resources import bp
+from barcamp import paths
+from barcamp.resources import bp
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-TRANSLATIONS = ROOT / "app" / "translations"
+ROOT = paths.PACKAGE_DIR.parent  # a checkout: the catalogue commands extract and compile there
+TRANSLATIONS = paths.TRANSLATIONS
 POT_FILE = TRANSLATIONS / "messages.pot"
 #: the languages with a catalogue (French is the source language and needs none)
 CATALOGUE_LOCALES = ("en",)
@@ -103,7 +104,7 @@ def _endpoints():
 @bp.route("/langue/<code>")
 def set_language(code: str):
     """Store the chosen language in a cookie and go back (a plain link: works without JavaScript)."""
-    from app import SUPPORTED_LOCALES
+    from barcamp import SUPPORTED_LOCALES
 
     response = redirect(_safe_next(request.args.get("next")))
     if code in SUPPORTED_LOCALES:

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
 
 #: key prefix of a forum's own resources ("forum-12"); library entries keep their content id
 FORUM_KEY_PREFIX = "forum-"

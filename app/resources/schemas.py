@@ -5,8 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.text import Line, Text
-from app.resources.content import DATE_PATTERN
+from barcamp.common.text import Line, Text
+from barcamp.resources.content import DATE_PATTERN
 
 Key = Line(60, 1)
 

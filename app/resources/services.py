@@ -10,12 +10,12 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from app.common.errors import Conflict, InvalidInput, NotFound
-from app.events.models import Event
-from app.extensions import db
-from app.resources.content import LibraryEntry, fold, load_library, year_of
-from app.resources.models import FORUM_KEY_PREFIX, ForumResource, ForumTerm, ResourceAttachment
-from app.resources.schemas import ForumResourceIn, ForumTermIn
+from barcamp.common.errors import Conflict, InvalidInput, NotFound
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.resources.content import LibraryEntry, fold, load_library, year_of
+from barcamp.resources.models import FORUM_KEY_PREFIX, ForumResource, ForumTerm, ResourceAttachment
+from barcamp.resources.schemas import ForumResourceIn, ForumTermIn
 
 #: most resources attached to one topic or workshop
 MAX_ATTACHED = 50
@@ -237,7 +237,7 @@ def resources_for_workshop(workshop_id: int) -> list[dict]:
     Each item has exactly the keys title, author, source, date, url, summary (None when unknown).
     The restitution exports call this for every chapter.
     """
-    from app.workshops.models import WorkshopTopic
+    from barcamp.workshops.models import WorkshopTopic
 
     seen: set[str] = set()
     items = attached_to_workshop(workshop_id)

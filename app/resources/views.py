@@ -7,19 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.accounts.identity import Identity, api_auth, current_identity, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden, InvalidInput, Unauthorized
-from app.events.services import get_event, get_event_for_organiser
-from app.participants.services import participant_from_token
-from app.proposals.services import get_proposal, visible_proposals
-from app.resources import bp
-from app.resources.forms import AttachForm, DeleteForm, ForumResourceForm, ForumTermForm
-from app.resources.glossary import mark_terms, matcher_data
-from app.resources.schemas import (AttachedOut, ForumResourceIn, ForumTermIn, GlossaryOut, GlossaryQuery,
+from barcamp.accounts.identity import Identity, api_auth, current_identity, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError, Forbidden, InvalidInput, Unauthorized
+from barcamp.events.services import get_event, get_event_for_organiser
+from barcamp.participants.services import participant_from_token
+from barcamp.proposals.services import get_proposal, visible_proposals
+from barcamp.resources import bp
+from barcamp.resources.forms import AttachForm, DeleteForm, ForumResourceForm, ForumTermForm
+from barcamp.resources.glossary import mark_terms, matcher_data
+from barcamp.resources.schemas import (AttachedOut, ForumResourceIn, ForumTermIn, GlossaryOut, GlossaryQuery,
                                    LibraryQuery, ResourceIdsIn, ResourceList, ResourceOut, SectionsOut, TermOut)
-from app.resources.services import (
+from barcamp.resources.services import (
     add_forum_resource, add_forum_term, attached_to_proposal, attached_to_workshop, delete_forum_resource,
     delete_forum_term, forum_resource_out, forum_resources, forum_terms, glossary_out, glossary_terms,
     search_resources, sections, set_attachments,
@@ -51,7 +51,7 @@ def _api_event_id(raw: str | None) -> int | None:
 
 
 def _workshop_for(identity: Identity, workshop_id: int):
-    from app.workshops.services import get_workshop
+    from barcamp.workshops.services import get_workshop
 
     workshop = get_workshop(workshop_id)
     return workshop, event_for(identity, workshop.event_id)
@@ -193,7 +193,7 @@ def _library_page(event=None, back: str | None = None):
 
 
 def _years() -> list[int]:
-    from app.resources.content import load_library
+    from barcamp.resources.content import load_library
 
     return load_library().years()
 
@@ -227,7 +227,7 @@ def forum_glossary(event_id: int):
 def _targets(event) -> list[tuple[str, str]]:
     choices = [(f"p-{p.id}", _("Sujet : %(title)s", title=p.title)) for p in visible_proposals(event.id)]
     try:
-        from app.workshops.services import list_workshops
+        from barcamp.workshops.services import list_workshops
     except ImportError:  # pragma: no cover - the workshops area is optional
         return choices
     return choices + [(f"w-{w.id}", _("Atelier : %(title)s", title=w.title)) for w in list_workshops(event.id)]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 
-from app.restitution.document import Restitution
-from app.restitution.text import score_text
+from barcamp.restitution.document import Restitution
+from barcamp.restitution.text import score_text
 
 #: the first characters a spreadsheet may take as the start of a formula
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

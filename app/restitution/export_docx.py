@@ -15,14 +15,14 @@ from docx.shared import Pt
 from flask_babel import gettext as _
 from lxml.etree import SubElement
 
-from app.restitution.document import (
+from barcamp.restitution.document import (
     FURTHER_READING_HEADING,
     PROPOSALS_HEADING,
     SECTIONS_AFTER,
     SECTIONS_BEFORE,
     Restitution,
 )
-from app.restitution.text import (
+from barcamp.restitution.text import (
     intro_facts,
     participants_sentence,
     quiz_sentence,

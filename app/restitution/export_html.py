@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from flask import render_template
 
-from app.restitution.document import (
+from barcamp import paths
+from barcamp.restitution.document import (
     FURTHER_READING_HEADING,
     PROPOSALS_HEADING,
     SECTIONS_AFTER,
     SECTIONS_BEFORE,
     Restitution,
 )
-from app.restitution.text import (
+from barcamp.restitution.text import (
     intro_facts,
     participants_sentence,
     quiz_sentence,
@@ -23,7 +23,7 @@ from app.restitution.text import (
 )
 
 #: the document's stylesheet (screen and print); inlined into the standalone export
-CSS_PATH = Path(__file__).resolve().parent.parent.parent / "static" / "css" / "restitution.css"
+CSS_PATH = paths.STATIC / "css" / "restitution.css"
 
 
 def paragraphs(text: str | None) -> list[str]:

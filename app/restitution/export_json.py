@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.restitution.document import Restitution
+from barcamp.restitution.document import Restitution
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 #: the schema's $id, also written into every file as "$schema"

@@ -5,7 +5,7 @@ import re
 
 from flask_babel import gettext as _
 
-from app.restitution.document import (
+from barcamp.restitution.document import (
     FURTHER_READING_HEADING,
     PROPOSALS_HEADING,
     SECTIONS_AFTER,
@@ -13,7 +13,7 @@ from app.restitution.document import (
     Resource,
     Restitution,
 )
-from app.restitution.text import (
+from barcamp.restitution.text import (
     intro_facts,
     participants_sentence,
     quiz_sentence,

@@ -19,14 +19,15 @@ from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import XPos, YPos
 from fpdf.structure_tree import StructElem, StructureTreeBuilder
 
-from app.restitution.document import (
+from barcamp import paths
+from barcamp.restitution.document import (
     FURTHER_READING_HEADING,
     PROPOSALS_HEADING,
     SECTIONS_AFTER,
     SECTIONS_BEFORE,
     Restitution,
 )
-from app.restitution.text import (
+from barcamp.restitution.text import (
     intro_facts,
     participants_sentence,
     quiz_sentence,
@@ -42,7 +43,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 #: registry's dejavu-fonts-ttf 2.37.3 (so a plain `pip install` exports PDF), then Debian's
 #: fonts-dejavu-core
 FONT_DIRS = [os.environ.get("BARCAMP_FONT_DIR", ""),
-             str(Path(__file__).resolve().parents[2] / "static" / "vendor" / "dejavu-fonts-ttf"),
+             str(paths.STATIC / "vendor" / "dejavu-fonts-ttf"),
              "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts/dejavu"]
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
 FAMILY = "DejaVu"

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from app.common.errors import DomainError
-from app.restitution.document import Restitution
+from barcamp.common.errors import DomainError
+from barcamp.restitution.document import Restitution
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Format:
         # renderers are imported on use: python-docx and fpdf2 cost time to import
         from importlib import import_module
 
-        renderer: Callable[[Restitution], bytes] = import_module(f"app.restitution.{self.module}").render
+        renderer: Callable[[Restitution], bytes] = import_module(f"barcamp.restitution.{self.module}").render
         return renderer(doc)
 
 

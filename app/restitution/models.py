@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
 
 
 class RestitutionSettings(db.Model):

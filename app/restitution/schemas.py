@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.api import UtcDateTime
-from app.common.text import Line, Text
+from barcamp.common.api import UtcDateTime
+from barcamp.common.text import Line, Text
 
 LongText = Text(10_000)
 ShortText = Line(200)

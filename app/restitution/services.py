@@ -12,16 +12,16 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.common.db import utcnow
-from app.common.errors import InvalidInput, NotFound
-from app.events.models import Event, Theme
-from app.extensions import db
-from app.participants.enums import Profile
-from app.participants.models import Participant
-from app.participants.services import display_name, people_only
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.restitution.document import (
+from barcamp.common.db import utcnow
+from barcamp.common.errors import InvalidInput, NotFound
+from barcamp.events.models import Event, Theme
+from barcamp.extensions import db
+from barcamp.participants.enums import Profile
+from barcamp.participants.models import Participant
+from barcamp.participants.services import display_name, people_only
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.restitution.document import (
     CardItem,
     Chapter,
     Introduction,
@@ -33,8 +33,8 @@ from app.restitution.document import (
     Restitution,
     Topic,
 )
-from app.restitution.models import RestitutionSettings
-from app.voting.services import compute_results
+from barcamp.restitution.models import RestitutionSettings
+from barcamp.voting.services import compute_results
 
 #: how long the public link's secret is (URL-safe characters)
 TOKEN_BYTES = 16
@@ -116,7 +116,7 @@ def find_published(token: str) -> tuple[Event, RestitutionSettings]:
 # -- assembling the document -------------------------------------------------------------------------
 def _workshop_ids(event_id: int) -> list[int]:
     try:
-        from app.workshops.models import Workshop
+        from barcamp.workshops.models import Workshop
     except ImportError:  # pragma: no cover - the workshops area is always there once merged
         return []
     return list(db.session.scalars(
@@ -168,8 +168,8 @@ def _introduction(event: Event, settings: RestitutionSettings | None) -> Introdu
 def _quiz_summary(event: Event) -> QuizSummary | None:
     """The room's profile from the icebreaker quiz (profile quizzes only), when people answered."""
     try:
-        from app.quiz.enums import QuizKind
-        from app.quiz.services import get_run, quiz_of, room_results
+        from barcamp.quiz.enums import QuizKind
+        from barcamp.quiz.services import get_run, quiz_of, room_results
     except ImportError:  # pragma: no cover
         return None
     run = get_run(event)
@@ -211,7 +211,7 @@ def _topics(event: Event, include_names: bool) -> tuple[list[Topic], dict]:
 def _further_reading(workshop_id: int) -> list[Resource]:
     """The workshop's "Pour aller plus loin" list from the resource library, when that area exists."""
     try:
-        from app.resources.services import resources_for_workshop
+        from barcamp.resources.services import resources_for_workshop
     except ImportError:
         return []
     fields = ("title", "author", "source", "date", "url", "summary")
@@ -222,8 +222,8 @@ def _chapters(event: Event, settings: RestitutionSettings | None, include_names:
     order = ordered_workshop_ids(event.id, settings)
     if not order:
         return []
-    from app.workshops.enums import CardSection
-    from app.workshops.models import (
+    from barcamp.workshops.enums import CardSection
+    from barcamp.workshops.models import (
         Card,
         CardDot,
         Workshop,

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from flask_babel import gettext as _
 
-from app.restitution.document import Restitution, Topic
+from barcamp.restitution.document import Restitution, Topic
 
 
 def score_text(doc: Restitution, topic: Topic) -> str:

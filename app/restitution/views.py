@@ -15,20 +15,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts.identity import Identity, api_auth, event_for
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events.models import Event
-from app.events.services import get_event_for_organiser
-from app.restitution import bp
-from app.restitution.document import Restitution
-from app.restitution.export_html import document_context
-from app.restitution.exports import FORMATS, get_format
-from app.restitution.forms import ActionForm, IntroForm, MoveForm
-from app.restitution.models import RestitutionSettings
-from app.restitution.schemas import ExportQuery, RestitutionSettingsIn, RestitutionSettingsOut
-from app.restitution.services import (
+from barcamp.accounts.identity import Identity, api_auth, event_for
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events.models import Event
+from barcamp.events.services import get_event_for_organiser
+from barcamp.restitution import bp
+from barcamp.restitution.document import Restitution
+from barcamp.restitution.export_html import document_context
+from barcamp.restitution.exports import FORMATS, get_format
+from barcamp.restitution.forms import ActionForm, IntroForm, MoveForm
+from barcamp.restitution.models import RestitutionSettings
+from barcamp.restitution.schemas import ExportQuery, RestitutionSettingsIn, RestitutionSettingsOut
+from barcamp.restitution.services import (
     assemble,
     assemble_for,
     find_published,
@@ -39,7 +39,7 @@ from app.restitution.services import (
     unpublish,
     update_settings,
 )
-from app.restitution.text import content_disposition
+from barcamp.restitution.text import content_disposition
 
 
 # -- shared helpers ---------------------------------------------------------------------------------

@@ -6,19 +6,19 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.common.errors import Conflict
-from app.events.enums import VotingMode
-from app.events.models import Event
-from app.extensions import db
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Coproposer, Proposal
-from app.schedule import scheduler
-from app.schedule.editing import add_session
-from app.schedule.models import GridSession, Signup
-from app.schedule.services import list_rooms, list_sessions, list_slots
-from app.schedule.signups import fill_seats
-from app.voting.models import Ballot
-from app.voting.services import compute_results
+from barcamp.common.errors import Conflict
+from barcamp.events.enums import VotingMode
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Coproposer, Proposal
+from barcamp.schedule import scheduler
+from barcamp.schedule.editing import add_session
+from barcamp.schedule.models import GridSession, Signup
+from barcamp.schedule.services import list_rooms, list_sessions, list_slots
+from barcamp.schedule.signups import fill_seats
+from barcamp.voting.models import Ballot
+from barcamp.voting.services import compute_results
 
 #: a majority-judgment grade from which a topic counts as a voter's top choice ("Prioritaire")
 TOP_GRADE = 3

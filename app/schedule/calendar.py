@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
-from app.common.text import clean_line, clean_text
-from app.events.models import Event
-from app.schedule.formats import get_format
-from app.schedule.models import GridSession
-from app.schedule.services import aware
+from barcamp.common.text import clean_line, clean_text
+from barcamp.events.models import Event
+from barcamp.schedule.formats import get_format
+from barcamp.schedule.models import GridSession
+from barcamp.schedule.services import aware
 
 
 def _line(value: str) -> vText:

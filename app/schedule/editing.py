@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.common.db import utcnow
-from app.common.errors import Conflict, InvalidInput, NotFound
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.schedule.formats import get_format
-from app.schedule.models import Grid, GridSession, Room, Signup, Slot
-from app.schedule.services import (
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, InvalidInput, NotFound
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.schedule.formats import get_format
+from barcamp.schedule.models import Grid, GridSession, Room, Signup, Slot
+from barcamp.schedule.services import (
     FORUM_TZ,
     aware,
     get_room,
@@ -25,7 +25,7 @@ from app.schedule.services import (
     local,
     owned,
 )
-from app.schedule.signups import cancel_clashes, fill_seats
+from barcamp.schedule.signups import cancel_clashes, fill_seats
 
 
 # -- rooms and slots ------------------------------------------------------------------------------

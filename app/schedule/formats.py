@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from app.common.content import CONTENT_DIR, ContentError, Slug, Strict, cached, content_locale, load_file, yaml_files
+from barcamp.common.content import CONTENT_DIR, ContentError, Slug, Strict, cached, content_locale, load_file, yaml_files
 
 #: content/formats/, from the application root (never the working directory)
 FORMATS_DIR = CONTENT_DIR / "formats"

@@ -15,10 +15,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.common.db import utcnow
-from app.extensions import db
-from app.proposals.models import Proposal
-from app.schedule.enums import SignupStatus
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.proposals.models import Proposal
+from barcamp.schedule.enums import SignupStatus
 
 
 class Room(db.Model):

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.api import ApiDateTime
-from app.common.text import Line
+from barcamp.common.api import ApiDateTime
+from barcamp.common.text import Line
 
 
 class RoomIn(BaseModel):

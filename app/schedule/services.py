@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.common.errors import NotFound
-from app.events.models import Event
-from app.extensions import db
-from app.schedule.enums import SignupStatus
-from app.schedule.formats import get_format
-from app.schedule.models import Grid, GridSession, Room, Signup, Slot
+from barcamp.common.errors import NotFound
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.schedule.enums import SignupStatus
+from barcamp.schedule.formats import get_format
+from barcamp.schedule.models import Grid, GridSession, Room, Signup, Slot
 
 #: naive times typed by an organiser are the forum's local time (French forums)
 FORUM_TZ = ZoneInfo("Europe/Paris")

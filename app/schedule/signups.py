@@ -8,15 +8,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, NotFound
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.models import Proposal
-from app.schedule.enums import SignupStatus
-from app.schedule.models import GridSession, Signup, Slot
-from app.schedule.services import get_session, is_published, session_capacity
+from barcamp.common.db import is_sqlite, utcnow
+from barcamp.common.errors import Conflict, NotFound
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.models import Proposal
+from barcamp.schedule.enums import SignupStatus
+from barcamp.schedule.models import GridSession, Signup, Slot
+from barcamp.schedule.services import get_session, is_published, session_capacity
 
 
 def _confirmed_seats(session_id: int) -> list[int]:

@@ -5,31 +5,31 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import realtime
-from app.accounts.identity import (
+from barcamp import realtime
+from barcamp.accounts.identity import (
     Identity,
     api_auth,
     event_for,
     projector_auth_token,
     session_participant_token,
 )
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import Conflict, DomainError, Forbidden, NotFound
-from app.events.presenters import projector_url
-from app.events.services import (
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import Conflict, DomainError, Forbidden, NotFound
+from barcamp.events.presenters import projector_url
+from barcamp.events.services import (
     find_event_by_projector_token,
     get_event,
     get_event_for_organiser,
 )
-from app.participants.services import participant_from_token
-from app.proposals.services import visible_proposals
-from app.schedule import autoschedule, bp, editing, signups
-from app.schedule import services as grid
-from app.schedule.calendar import build_ics
-from app.schedule.formats import format_choices, load_formats
-from app.schedule.forms import ActionForm, AddSessionForm, PlaceForm, RoomForm, SlotForm
-from app.schedule.schemas import (
+from barcamp.participants.services import participant_from_token
+from barcamp.proposals.services import visible_proposals
+from barcamp.schedule import autoschedule, bp, editing, signups
+from barcamp.schedule import services as grid
+from barcamp.schedule.calendar import build_ics
+from barcamp.schedule.formats import format_choices, load_formats
+from barcamp.schedule.forms import ActionForm, AddSessionForm, PlaceForm, RoomForm, SlotForm
+from barcamp.schedule.schemas import (
     AutoOut,
     GridOut,
     PublishIn,
@@ -167,8 +167,8 @@ def api_publish(event_id: int, data: PublishIn, identity: Identity):
 
 
 def _signup_event(session_id: int, identity: Identity):
-    from app.extensions import db
-    from app.schedule.models import GridSession
+    from barcamp.extensions import db
+    from barcamp.schedule.models import GridSession
 
     session = db.session.get(GridSession, session_id)
     if session is None or session.event_id != identity.event_id:
@@ -234,7 +234,7 @@ def _organiser_context(event) -> dict:
     body = grid.grid_out(event)
     placed = {(s["slot_id"], s["room_id"]): s for s in body["sessions"] if s["room_id"]}
     scheduled = {s["proposal_id"] for s in body["sessions"]}
-    from app.accounts.identity import organiser_page_token
+    from barcamp.accounts.identity import organiser_page_token
 
     return {
         "event": event, "grid": body, "cells": placed,

@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext as _
 
-from app.common.api import DB_INT_MAX
-from app.common.errors import NotFound
+from barcamp.common.api import DB_INT_MAX
+from barcamp.common.errors import NotFound
 
 
 def init_app(app: Flask) -> None:
     """Install the response headers and cookie settings of every page; bound integer URL parts."""
-    from app.security.headers import init_headers
+    from barcamp.security.headers import init_headers
 
     init_headers(app)
 

@@ -12,8 +12,8 @@ def session_id_matches(organiser, session_id) -> bool:
 
 def load_organiser(value: str):
     """Flask-Login user loader: "<id>:<session id>", refused once the organiser logged out."""
-    from app.accounts.models import Organiser
-    from app.extensions import db
+    from barcamp.accounts.models import Organiser
+    from barcamp.extensions import db
 
     organiser_id, _sep, session_id = value.partition(":")
     if not organiser_id.isdigit():

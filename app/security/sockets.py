@@ -22,8 +22,8 @@ from time import monotonic
 from flask import current_app, request, session
 from flask_babel import gettext as _
 
-from app.extensions import socketio
-from app.realtime import NAMESPACE
+from barcamp.extensions import socketio
+from barcamp.realtime import NAMESPACE
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from limits import parse
 
-from app.common.errors import DomainError, NotFound
-from app.extensions import limiter
-from app.security.devices import is_usual_browser
+from barcamp.common.errors import DomainError, NotFound
+from barcamp.extensions import limiter
+from barcamp.security.devices import is_usual_browser
 
 
 class TooManyAttempts(DomainError):
@@ -164,7 +164,7 @@ def _api_caller_key() -> str:
 
 
 def _not_an_api_read() -> bool:
-    from app.common.api import API_PREFIX
+    from barcamp.common.api import API_PREFIX
 
     return not request.path.startswith(API_PREFIX + "/")
 

@@ -6,4 +6,4 @@ bp = Blueprint("voting", __name__)
 
 # The hooks go with the models, not with the views: wherever ballots exist (app, CLI, a test without
 # create_app), a topic shown again trims the ballots it would push over budget.
-from app.voting import hooks  # noqa: E402,F401
+from barcamp.voting import hooks  # noqa: E402,F401

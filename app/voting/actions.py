@@ -1,8 +1,8 @@
 """What every channel (page, API, socket) calls to vote."""
 from __future__ import annotations
 
-from app import realtime
-from app.voting.ballots import BallotRequest, combiner
+from barcamp import realtime
+from barcamp.voting.ballots import BallotRequest, combiner
 
 
 def vote(event_id: int, participant_id: int, proposal_id: int, value: int) -> tuple[int, int | None]:

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
-from app.common.batching import GroupCommit
-from app.common.db import utcnow
-from app.common.errors import Conflict, DomainError, InvalidInput, NotFound
-from app.events.enums import Phase, VotingMode
-from app.events.models import Event
-from app.extensions import db
-from app.participants.services import lock_forums_of
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.voting.models import Ballot
+from barcamp.common.batching import GroupCommit
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from barcamp.events.enums import Phase, VotingMode
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.services import lock_forums_of
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.voting.models import Ballot
 
 #: highest grade of the majority judgment (0 = Pas prioritaire … 4 = Très prioritaire)
 MAX_GRADE = 4

@@ -11,9 +11,9 @@ import logging
 
 from sqlalchemy import event, inspect
 
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.voting.services import trim_over_budget
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.voting.services import trim_over_budget
 
 log = logging.getLogger(__name__)
 

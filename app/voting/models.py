@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
 
 
 class Ballot(db.Model):

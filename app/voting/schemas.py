@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.events.enums import VotingMode
+from barcamp.events.enums import VotingMode
 
 
 class VoteIn(BaseModel):

@@ -5,17 +5,17 @@ from collections import defaultdict
 
 from sqlalchemy import bindparam, delete, func, insert, select
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import DomainError
-from app.events.enums import VotingMode
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.voting.ballots import MAX_GRADE, BallotRequest, record_ballots
-from app.voting.ballots import remaining as _remaining
-from app.voting.models import Ballot
+from barcamp.common.db import is_sqlite, utcnow
+from barcamp.common.errors import DomainError
+from barcamp.events.enums import VotingMode
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.voting.ballots import MAX_GRADE, BallotRequest, record_ballots
+from barcamp.voting.ballots import remaining as _remaining
+from barcamp.voting.models import Ballot
 
 
 

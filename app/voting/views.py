@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.accounts.identity import Identity, api_auth, event_for, session_participant_token
-from app.common.api import api_route
-from app.common.errors import DomainError, Forbidden
-from app.events.services import get_event
-from app.participants.services import participant_from_token
-from app.voting import bp
-from app.voting.schemas import MyVotes, Results, VoteIn, VoteOut
-from app.voting.actions import vote
-from app.voting.services import compute_results, my_votes
+from barcamp.accounts.identity import Identity, api_auth, event_for, session_participant_token
+from barcamp.common.api import api_route
+from barcamp.common.errors import DomainError, Forbidden
+from barcamp.events.services import get_event
+from barcamp.participants.services import participant_from_token
+from barcamp.voting import bp
+from barcamp.voting.schemas import MyVotes, Results, VoteIn, VoteOut
+from barcamp.voting.actions import vote
+from barcamp.voting.services import compute_results, my_votes
 
 
 @api_route(bp, "/events/<int:event_id>/votes/<int:proposal_id>", "PUT",

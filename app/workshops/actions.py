@@ -1,11 +1,11 @@
 """What every channel (page, API, socket) calls to change a board: commit, then broadcast."""
 from __future__ import annotations
 
-from app import realtime
-from app.common.db import write_transaction
-from app.workshops import services
-from app.workshops.models import Workshop
-from app.workshops.services import Caller
+from barcamp import realtime
+from barcamp.common.db import write_transaction
+from barcamp.workshops import services
+from barcamp.workshops.models import Workshop
+from barcamp.workshops.services import Caller
 
 
 def add_card(workshop_id: int, caller: Caller, section, text: str, gain=None, indicator=None,
@@ -57,10 +57,10 @@ def set_dots(workshop_id: int, participant_id: int, card_id: int, value: int) ->
 def report_card(workshop_id: int, caller: Caller, card_id: int, reason: str = "") -> dict:
     """A participant reports a card of this board (app/moderation): past the forum's threshold it is hidden
     pending review, and the board without it goes to every screen."""
-    from app.events.models import Event
-    from app.extensions import db
-    from app.moderation.services import report_card as record_report
-    from app.participants.models import Participant
+    from barcamp.events.models import Event
+    from barcamp.extensions import db
+    from barcamp.moderation.services import report_card as record_report
+    from barcamp.participants.models import Participant
 
     with write_transaction():
         workshop = services.get_workshop(workshop_id)

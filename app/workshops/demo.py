@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.events.models import Event
-from app.extensions import db
-from app.proposals.models import Proposal
-from app.workshops.enums import CardSection as S
-from app.workshops.models import Workshop
-from app.workshops.services import Caller, add_card, create_workshop
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.proposals.models import Proposal
+from barcamp.workshops.enums import CardSection as S
+from barcamp.workshops.models import Workshop
+from barcamp.workshops.services import Caller, add_card, create_workshop
 
 #: per demo topic (by position): (section, text, gain, number)
 DEMO_CARDS = [

@@ -10,7 +10,7 @@ from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, Select
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.workshops.enums import CardSection
+from barcamp.workshops.enums import CardSection
 
 
 class CheckboxesField(SelectMultipleField):

@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.common.db import utcnow
-from app.extensions import db
-from app.workshops.enums import CardSection
+from barcamp.common.db import utcnow
+from barcamp.extensions import db
+from barcamp.workshops.enums import CardSection
 
 
 class Workshop(db.Model):

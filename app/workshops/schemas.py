@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.common.api import UtcDateTime
-from app.workshops.enums import CardSection
+from barcamp.common.api import UtcDateTime
+from barcamp.workshops.enums import CardSection
 
 TEXT_MAX = 2000
 

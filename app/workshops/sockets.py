@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_socketio import join_room, leave_room
 
-from app.common.api import validate
-from app.common.errors import Forbidden
-from app.extensions import socketio
-from app.live.guard import socket_action, stored_identity
-from app.realtime import NAMESPACE, workshop_room
-from app.workshops import actions, services
-from app.workshops.schemas import (SocketCardCreate, SocketCardPatch, SocketCardRef, SocketCardReport, SocketDotIn,
+from barcamp.common.api import validate
+from barcamp.common.errors import Forbidden
+from barcamp.extensions import socketio
+from barcamp.live.guard import socket_action, stored_identity
+from barcamp.realtime import NAMESPACE, workshop_room
+from barcamp.workshops import actions, services
+from barcamp.workshops.schemas import (SocketCardCreate, SocketCardPatch, SocketCardRef, SocketCardReport, SocketDotIn,
                                    SocketMergeIn, SocketWorkshopRef)
-from app.workshops.services import Caller
+from barcamp.workshops.services import Caller
 
 
 def _caller() -> Caller:

@@ -6,24 +6,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.accounts.identity import (Identity, api_auth, event_for, organiser_page_token, projector_auth_token,
+from barcamp.accounts.identity import (Identity, api_auth, event_for, organiser_page_token, projector_auth_token,
                                    session_participant_token)
-from app.common.api import api_route
-from app.common.db import write_transaction
-from app.common.errors import DomainError, Forbidden
-from app.events.enums import Phase
-from app.events.presenters import _external
-from app.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
-from app.participants.services import display_name, participant_from_token
-from app.voting.services import compute_results
-from app.workshops import actions, bp, services
-from app.workshops.enums import CardSection
-from app.workshops.forms import (CardForm, CsrfOnlyForm, DeleteWorkshopForm, FacilitatorForm, FromRankingForm,
+from barcamp.common.api import api_route
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError, Forbidden
+from barcamp.events.enums import Phase
+from barcamp.events.presenters import _external
+from barcamp.events.services import find_event_by_projector_token, get_event, get_event_for_organiser
+from barcamp.participants.services import display_name, participant_from_token
+from barcamp.voting.services import compute_results
+from barcamp.workshops import actions, bp, services
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.forms import (CardForm, CsrfOnlyForm, DeleteWorkshopForm, FacilitatorForm, FromRankingForm,
                                  RenameWorkshopForm, WorkshopForm)
-from app.workshops.schemas import (BoardOut, CardCreate, CardOut, CardPatch, ClaimIn, DotIn,
+from barcamp.workshops.schemas import (BoardOut, CardCreate, CardOut, CardPatch, ClaimIn, DotIn,
                                    DotOut, FacilitatorIn, FacilitatorOut, MergeIn, WorkshopCreate, WorkshopList,
                                    WorkshopOut, WorkshopPatch, WorkshopsFromRanking)
-from app.workshops.services import Caller
+from barcamp.workshops.services import Caller
 
 
 def caller_of(identity: Identity) -> Caller:
@@ -202,7 +202,7 @@ def api_dots(workshop_id: int, card_id: int, data: DotIn, identity: Identity):
 
 
 def actions_changed(workshop_id: int) -> None:
-    from app import realtime
+    from barcamp import realtime
 
     realtime.board_changed(workshop_id)
 

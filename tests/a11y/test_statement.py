@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from app.accessibility.views import AXE_CASES
+from barcamp.accessibility.views import AXE_CASES
 from tests.a11y.test_axe import CASES
 
 #: the sections of the RGAA 4.1 model statement, in order

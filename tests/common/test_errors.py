@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from app.extensions import db
+from barcamp import create_app
+from barcamp.extensions import db
 
 
 def test_openapi_documents_the_public_endpoints(client):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.text import clean_line, clean_text
+from barcamp.common.text import clean_line, clean_text
 
 RLO, ZWSP, ZWJ, LRI, PDI, BOM = "\u202e", "\u200b", "\u200d", "\u2066", "\u2069", "\ufeff"
 
@@ -34,8 +34,8 @@ def test_participant_name_is_cleaned_at_join(client, make_event):
 
     assert response.status_code == 201 and me.status_code == 200
     with client.application.app_context():
-        from app.extensions import db
-        from app.participants.models import Participant
+        from barcamp.extensions import db
+        from barcamp.participants.models import Participant
 
         assert db.session.get(Participant, response.get_json()["participant_id"]).display_name == "Camille"
 
@@ -46,8 +46,8 @@ def test_participant_name_is_cleaned_on_the_join_page(client, make_event):
     client.post(f"/j/{event['join_code']}", data={"name": f"{RLO}Léa{ZWJ}"})
 
     with client.application.app_context():
-        from app.extensions import db
-        from app.participants.models import Participant
+        from barcamp.extensions import db
+        from barcamp.participants.models import Participant
 
         names = db.session.scalars(db.select(Participant.display_name).where(Participant.event_id == event["id"]))
         assert list(names) == ["Léa"]

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events.enums import Phase
-from app.events.models import Event
-from app.events.services import (
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.events.services import (
     JOIN_CODE_ALPHABET,
     find_event_by_code,
     generate_join_code,
     normalise_join_code,
     transition_phase,
 )
-from app.extensions import db
+from barcamp.extensions import db
 
 
 def test_join_code_alphabet_has_no_look_alikes():

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from app import create_app
-from app.events.services import JOIN_CODE_ALPHABET
-from app.extensions import db
+from barcamp import create_app
+from barcamp.events.services import JOIN_CODE_ALPHABET
+from barcamp.extensions import db
 from tests.conftest import error_of
 
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app.common.db import write_transaction
-from app.extensions import db
+from barcamp.common.db import write_transaction
+from barcamp.extensions import db
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 10_000

@@ -6,7 +6,7 @@ import shutil
 
 from babel.messages.pofile import read_po, write_po
 
-from app.resources.i18n import LANG_COOKIE, TRANSLATIONS, check, extract, mo_path, po_path
+from barcamp.resources.i18n import LANG_COOKIE, TRANSLATIONS, check, extract, mo_path, po_path
 
 
 def test_every_interface_string_has_an_english_translation():
@@ -102,7 +102,7 @@ def test_glossary_page_in_english(client):
 
 
 def test_workshop_formats_carry_english(app):
-    from app.schedule.formats import format_choices, get_format
+    from barcamp.schedule.formats import format_choices, get_format
 
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         english = get_format("super-agent-public")
@@ -115,9 +115,9 @@ def test_workshop_formats_carry_english(app):
 
 
 def test_every_content_file_carries_english():
-    from app.quiz.content import load_quizzes
-    from app.resources.content import load_library
-    from app.schedule.formats import load_formats
+    from barcamp.quiz.content import load_quizzes
+    from barcamp.resources.content import load_library
+    from barcamp.schedule.formats import load_formats
 
     for quiz in load_quizzes().values():
         assert quiz.en is not None, quiz.slug

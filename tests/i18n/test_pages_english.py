@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
 
 EN = {"Accept-Language": "en"}
 #: French words and signs that never appear in English interface text

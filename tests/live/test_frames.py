@@ -2,7 +2,7 @@
 import pytest
 from wsproto.frame_protocol import FrameProtocol, Opcode
 
-from app.live.frames import frame
+from barcamp.live.frames import frame
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 200_000],

@@ -10,7 +10,7 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 
-from app.realtime.deltas import TallyFollower
+from barcamp.realtime.deltas import TallyFollower
 
 from tests.conftest import fire_concurrently, hang_up, start_server, wait_for
 

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event as sa_event
 
-from app.extensions import db
+from barcamp.extensions import db
 
 NS = "/live"
 

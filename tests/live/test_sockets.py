@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from app.accounts.identity import PROJECTOR_TOKEN_PREFIX
-from app.realtime.deltas import TallyFollower
+from barcamp.accounts.identity import PROJECTOR_TOKEN_PREFIX
+from barcamp.realtime.deltas import TallyFollower
 from tests.conftest import wait_for
 
 NS = "/live"
@@ -152,7 +152,7 @@ def test_phase_message_reaches_every_screen(client, socket_client, make_event, m
 def test_a_phase_change_committed_while_a_phone_joins_reaches_it(app, client, socket_client, make_event,
                                                                  make_participant, monkeypatch):
     """The phone is in the forum's room before its snapshot is read: a change sent meanwhile is not lost."""
-    import app.live.sockets as live_sockets
+    import barcamp.live.sockets as live_sockets
 
     event = make_event(phase="proposals")
     token = make_participant(event)["token"]

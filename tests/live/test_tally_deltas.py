@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from app.realtime.deltas import TallyFollower, apply_delta, ranking_delta
+from barcamp.realtime.deltas import TallyFollower, apply_delta, ranking_delta
 from tests.conftest import wait_for
 from tests.live.test_sockets import NS, Inbox, joined
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.extensions import db
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
+from barcamp.common.db import write_transaction
+from barcamp.extensions import db
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
 
 
 @pytest.fixture

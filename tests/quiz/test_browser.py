@@ -36,7 +36,7 @@ def test_phone_plays_the_whole_quiz_and_sees_its_profile(live_server, browser):
     phone.screenshot(path=str(SHOTS / "quiz-phone-question.png"), full_page=True)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
-    from app.quiz.content import load_quizzes
+    from barcamp.quiz.content import load_quizzes
 
     quiz = load_quizzes()["style-innovation"]
     for index, choice in pure("¿").items():

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app.quiz.content import QUIZ_DIR, ContentError, load_quiz_file, load_quizzes
-from app.quiz.enums import QuizKind
+from barcamp.quiz.content import QUIZ_DIR, ContentError, load_quiz_file, load_quizzes
+from barcamp.quiz.enums import QuizKind
 
 VALID_SCORED = """\
 slug: mini

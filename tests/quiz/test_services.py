@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.quiz.content import load_quizzes
-from app.quiz.services import profile_of, score_of
+from barcamp.quiz.content import load_quizzes
+from barcamp.quiz.services import profile_of, score_of
 
 QUIZ = load_quizzes()["style-innovation"]
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.quiz.models import QuizAnswer, QuizRun
+from barcamp.extensions import db
+from barcamp.quiz.models import QuizAnswer, QuizRun
 from tests.quiz.test_services import pure
 
 

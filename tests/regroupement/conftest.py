@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.common.db import write_transaction
-from app.extensions import db
-from app.proposals.models import Coproposer, Proposal
-from app.voting.models import Ballot
-from app.voting.services import record_ballot
+from barcamp.common.db import write_transaction
+from barcamp.extensions import db
+from barcamp.proposals.models import Coproposer, Proposal
+from barcamp.voting.models import Ballot
+from barcamp.voting.services import record_ballot
 
 
 @pytest.fixture

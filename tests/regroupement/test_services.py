@@ -5,15 +5,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.common.db import write_transaction
-from app.common.errors import Conflict, InvalidInput
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.models import Proposal
-from app.regroupement.models import Merge
-from app.regroupement.services import merge_topics, merged_count, trail, undo_merge
-from app.voting.services import compute_results, my_votes
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import Conflict, InvalidInput
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.models import Proposal
+from barcamp.regroupement.models import Merge
+from barcamp.regroupement.services import merge_topics, merged_count, trail, undo_merge
+from barcamp.voting.services import compute_results, my_votes
 
 
 def _merge(app, event, ids, title="Sujet regroupé", into=None, description=None):
@@ -40,7 +40,7 @@ def test_merge_new_topic_keeps_highest_dots_and_returns_the_rest(app, make_event
     b = make_proposal(event, max_, "Le télétravail pour les agents")
     other = make_proposal(event, None, "Covoiturage")
     with app.app_context(), write_transaction():
-        from app.events.services import transition_phase
+        from barcamp.events.services import transition_phase
         transition_phase(db.session.get(Event, event["id"]), "voting")
     cast(event, lea, a, 2)
     cast(event, lea, b, 3)
@@ -71,7 +71,7 @@ def test_merge_into_existing_keeps_its_author_and_adds_others_as_coproposers(app
     c = make_proposal(event, zoe, "Une administration sans papier")
     _merge(app, event, [b, c], "Zéro papier", into=a)
     with app.app_context():
-        from app.proposals.services import proposal_out
+        from barcamp.proposals.services import proposal_out
         out = proposal_out(db.session.get(Proposal, a))
     assert (out["title"], out["author_name"], out["coproposers"], out["merged_count"]) == (
         "Zéro papier", "Léa", ["Max", "Zoé"], 3)
@@ -84,7 +84,7 @@ def test_undo_restores_topics_ballots_and_coproposers_exactly(app, make_event, m
     ids = [make_proposal(event, people[i], t, tags=["rh"]) for i, t in
            enumerate(["Bien-être au travail", "Le bien être au travail", "Bien-être des agents"])]
     with app.app_context(), write_transaction():
-        from app.events.services import transition_phase
+        from barcamp.events.services import transition_phase
         transition_phase(db.session.get(Event, event["id"]), "voting")
     for person, values in zip(people, ([1, 3, 2], [0, 2, 2], [3, 0, 1])):
         for pid, value in zip(ids, values):
@@ -128,7 +128,7 @@ def test_merge_and_undo_refused_once_voting_closed(app, make_event, make_proposa
     merge_id, _ = _merge(app, event, [a, b])
     c, d = make_proposal(event, None, "Zéro papier"), make_proposal(event, None, "Sans papier")
     with app.app_context(), write_transaction():
-        from app.events.services import transition_phase
+        from barcamp.events.services import transition_phase
         transition_phase(db.session.get(Event, event["id"]), phase)
     with pytest.raises(Conflict) as error:
         _merge(app, event, [c, d])
@@ -186,7 +186,7 @@ def test_property_merge_keeps_budgets_and_max(app, make_event, make_participant,
     event = make_event(phase="proposals", voting={"dots": budget, "max_per_proposal": 2})
     topics = [make_proposal(event, None, f"Sujet {i}") for i in range(4)]
     with app.app_context(), write_transaction():
-        from app.events.services import transition_phase
+        from barcamp.events.services import transition_phase
         transition_phase(db.session.get(Event, event["id"]), "voting")
     people = []
     for row in votes:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.regroupement.similarity import (
+from barcamp.regroupement.similarity import (
     GROUP_THRESHOLD,
     SUGGEST_THRESHOLD,
     Topic,
@@ -14,7 +14,7 @@ from app.regroupement.similarity import (
     pair_score,
     similar_to,
 )
-from app.regroupement.text import normalise, singular, strip_accents
+from barcamp.regroupement.text import normalise, singular, strip_accents
 
 PAIRS = yaml.safe_load((Path(__file__).parent / "fixtures" / "similar_pairs.yaml").read_text(encoding="utf-8"))["pairs"]
 CORPUS = sorted({title for _, a, b in PAIRS for title in (a, b)})

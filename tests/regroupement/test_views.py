@@ -1,8 +1,8 @@
 """The regroupement API and pages: similar topics, merge/undo permissions, suggestions on the propose page."""
 from __future__ import annotations
 
-from app.extensions import db
-from app.proposals.models import Coproposer, Proposal
+from barcamp.extensions import db
+from barcamp.proposals.models import Coproposer, Proposal
 
 
 def _topics(make_proposal, event, participant=None):

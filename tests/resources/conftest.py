@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
-from app.resources.content import GLOSSARY_FILE, RESOURCES_DIR
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
+from barcamp.resources.content import GLOSSARY_FILE, RESOURCES_DIR
 
 
 @pytest.fixture

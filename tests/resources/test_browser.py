@@ -169,8 +169,8 @@ EDGE_TEXTS = [
 
 
 def test_the_browser_marks_text_exactly_as_the_server(live_server, browser):
-    from app.resources.glossary import mark_terms
-    from app.resources.services import glossary_terms
+    from barcamp.resources.glossary import mark_terms
+    from barcamp.resources.services import glossary_terms
 
     # Arrange: a page with the library's terms (the projector's board names no forum), the server's markup
     api = Api(live_server, live_server.organiser_token())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.resources.content import ContentError, fold, load_library, load_library_from
+from barcamp.resources.content import ContentError, fold, load_library, load_library_from
 
 SEEDS = Path("/work/shared/seeds")
 SOURCE_004 = SEEDS / "004_e5bda2910ef16455.txt"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.restitution.exports import FORMATS
-from app.restitution.services import assemble
+from barcamp.restitution.exports import FORMATS
+from barcamp.restitution.services import assemble
 
 TITLE = "Faire du design de service public, oui, mais comment ?"
 URL = "http://www.lagazettedescommunes.com/517311/faire-du-design-de-service-public-oui-mais-comment/?abo=1"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.resources.glossary import mark_terms, matcher_data
+from barcamp.resources.glossary import mark_terms, matcher_data
 
 TERMS = [
     {"slug": "commun", "term": "Commun", "definition": "Une ressource partagée.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import re
 
-from app.extensions import db
-from app.resources.services import resources_for_workshop
+from barcamp.extensions import db
+from barcamp.resources.services import resources_for_workshop
 
 
 def ids(response) -> list[str]:

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.common.db import utcnow, write_transaction
-from app.events.models import Event
-from app.extensions import db
-from app.participants.enums import Profile
-from app.participants.services import join_event
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.voting.models import Ballot
+from barcamp.common.db import utcnow, write_transaction
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.enums import Profile
+from barcamp.participants.services import join_event
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.voting.models import Ballot
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
@@ -37,8 +37,8 @@ def build_forum(app, make_event):
     """A closed forum: 4 topics (one hidden), votes, 2 workshops with every section, a deleted and a merged card."""
 
     def _build(organiser=None, title: str = FRENCH) -> Forum:
-        from app.workshops.enums import CardSection
-        from app.workshops.models import (
+        from barcamp.workshops.enums import CardSection
+        from barcamp.workshops.models import (
             Card,
             CardDot,
             Workshop,

@@ -7,9 +7,9 @@ import re
 import jsonschema
 import pytest
 
-from app.restitution.export_json import load_schema
-from app.restitution.exports import FORMATS
-from app.restitution.services import assemble
+from barcamp.restitution.export_json import load_schema
+from barcamp.restitution.exports import FORMATS
+from barcamp.restitution.services import assemble
 from tests.restitution.conftest import FRENCH, XSS_IMG, XSS_SCRIPT
 from tests.restitution.helpers import (
     csv_cells,
@@ -173,10 +173,10 @@ def test_xss_payload_is_inert(app, forum, key):
 
 
 def test_quiz_room_profile_in_the_introduction(app, forum):
-    from app.common.db import write_transaction
-    from app.events.models import Event
-    from app.extensions import db
-    from app.quiz.models import QuizRun
+    from barcamp.common.db import write_transaction
+    from barcamp.events.models import Event
+    from barcamp.extensions import db
+    from barcamp.quiz.models import QuizRun
 
     with app.app_context(), write_transaction():
         db.session.add(QuizRun(event_id=forum.id, started_at=db.session.get(Event, forum.id).created_at,

@@ -6,7 +6,7 @@ import json
 import jsonschema
 import pytest
 
-from app.restitution.export_json import load_schema
+from barcamp.restitution.export_json import load_schema
 from tests.restitution.helpers import (
     csv_rows,
     docx_numbering,

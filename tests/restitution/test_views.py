@@ -152,7 +152,7 @@ def test_cli_export_writes_the_file(app, forum, tmp_path):
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from app.cli import cli
+    from barcamp.cli import cli
 
     target = tmp_path / "restitution.md"
     result = CliRunner().invoke(cli, ["export", str(forum.id), "--format", "md", "-o", str(target)],
@@ -167,7 +167,7 @@ def test_cli_export_unknown_forum_fails_cleanly(app, tmp_path):
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from app.cli import cli
+    from barcamp.cli import cli
 
     result = CliRunner().invoke(cli, ["export", "999", "--format", "json", "-o", str(tmp_path / "x.json")],
                                 obj=ScriptInfo(create_app=lambda: app))

@@ -78,7 +78,7 @@ class Cluster:
     def spawn_worker(self) -> Worker:
         port = free_port()
         log = self.workdir / f"worker-{port}.log"
-        process = subprocess.Popen([sys.executable, "-m", "app.entrypoint", "run", "--port", str(port)],
+        process = subprocess.Popen([sys.executable, "-m", "barcamp.entrypoint", "run", "--port", str(port)],
                                    env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
         return Worker(port, process, log)
 

@@ -5,8 +5,8 @@ import gc
 
 import pytest
 
-from app.ops import metrics
-from app.ops.collector import MAX_GAP, MIN_GAP, QUIET_SECONDS, full_collection_due
+from barcamp.ops import metrics
+from barcamp.ops.collector import MAX_GAP, MIN_GAP, QUIET_SECONDS, full_collection_due
 from tests.scaleout.test_ops import make_app  # noqa: F401 - the fixture
 
 NOW = 10_000.0

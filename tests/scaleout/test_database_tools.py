@@ -7,16 +7,16 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from app import create_app
-from app.common.db import write_transaction
-from app.config import TestConfig
-from app.events.enums import Phase
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
-from app.participants.services import join_event
-from app.proposals.models import Proposal
-from app.voting.actions import vote
+from barcamp import create_app
+from barcamp.common.db import write_transaction
+from barcamp.config import TestConfig
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
+from barcamp.participants.services import join_event
+from barcamp.proposals.models import Proposal
+from barcamp.voting.actions import vote
 from tests.conftest import barcamp
 from tests.scaleout.conftest import reset_services, scaleout_urls
 
@@ -112,7 +112,7 @@ def test_db_copy_moves_every_row_from_sqlite_to_postgresql(sqlite_forum):
             with write_transaction():
                 participant, _token = join_event(event, "Après la copie", None)
             assert participant.id == source_counts["participants"] + 1
-            from app.voting.services import compute_results
+            from barcamp.voting.services import compute_results
 
             pg_results = compute_results(event)
         with app.app_context():

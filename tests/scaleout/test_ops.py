@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from app.config import TestConfig
-from app.extensions import db
+from barcamp import create_app
+from barcamp.config import TestConfig
+from barcamp.extensions import db
 from tests.conftest import free_port
 
 

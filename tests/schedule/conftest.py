@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
-from app.voting.services import record_ballot
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
+from barcamp.voting.services import record_ballot
 
 
 @pytest.fixture

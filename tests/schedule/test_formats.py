@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.schedule.formats import (
+from barcamp.schedule.formats import (
     FORMATS_DIR,
     FormatError,
     load_format_file,

@@ -6,11 +6,11 @@ import re
 import icalendar
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.extensions import db
-from app.proposals.models import Proposal
-from app.schedule.models import Room
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.proposals.models import Proposal
+from barcamp.schedule.models import Room
 from tests.conftest import error_of
 
 #: what a text field may hold in the database (rows stored before input was cleaned, or a direct edit)

@@ -7,7 +7,7 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.schedule.scheduler import Problem, Topic, greedy_baseline, optimise
+from barcamp.schedule.scheduler import Problem, Topic, greedy_baseline, optimise
 
 
 @st.composite

@@ -252,9 +252,9 @@ def test_sessions_rooms_and_formats_of_another_forum_are_refused(client, api, ma
 
 
 def test_auto_schedule_keeps_a_co_proposer_out_of_two_sessions_at_once(app, api, make_forum):
-    from app.common.db import write_transaction
-    from app.extensions import db
-    from app.proposals.models import Coproposer
+    from barcamp.common.db import write_transaction
+    from barcamp.extensions import db
+    from barcamp.proposals.models import Coproposer
 
     # Beta, Gamma and Delta each share a voter with Alpha: without dora, all three would sit in the
     # slot Alpha is not in (3 rooms) and every voter could attend all their top choices.

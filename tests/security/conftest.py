@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from app.extensions import db
+from barcamp import create_app
+from barcamp.extensions import db
 
 
 def _second_app(app, **overrides):
@@ -51,9 +51,9 @@ def set_phase(app):
     """Move a forum made by `make_event` on to a later phase."""
 
     def _set(event, phase: str) -> None:
-        from app.common.db import write_transaction
-        from app.events.models import Event
-        from app.events.services import transition_phase
+        from barcamp.common.db import write_transaction
+        from barcamp.events.models import Event
+        from barcamp.events.services import transition_phase
 
         with app.app_context(), write_transaction():
             transition_phase(db.session.get(Event, event["id"]), phase)

@@ -5,9 +5,9 @@ import base64
 
 from werkzeug.security import generate_password_hash
 
-from app.accounts.models import Organiser
-from app.common.db import write_transaction
-from app.extensions import db
+from barcamp.accounts.models import Organiser
+from barcamp.common.db import write_transaction
+from barcamp.extensions import db
 from tests.conftest import error_of
 from tests.security.conftest import login
 

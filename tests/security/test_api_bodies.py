@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from app.common.api import OPERATIONS
-from app.common.jsonbounds import json_too_deep
+from barcamp.common.api import OPERATIONS
+from barcamp.common.jsonbounds import json_too_deep
 from tests.conftest import error_of
 
 #: a 2 KB body nested 1,000 deep (the issue's payload)

@@ -6,8 +6,8 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.extensions import socketio
-from app.realtime import NAMESPACE as NS
+from barcamp.extensions import socketio
+from barcamp.realtime import NAMESPACE as NS
 
 RESERVED = {"connect", "disconnect", "*"}
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
-from app.security.headers import CSP
+from barcamp import create_app
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
+from barcamp.security.headers import CSP
 from tests.security.conftest import login
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,7 @@ def test_every_state_changing_page_route_refuses_a_post_without_csrf_token(prod_
 
 def test_api_routes_are_the_only_csrf_exempt_ones(prod_app):
     """A page route exempted from CSRF (a form without the token) is caught here."""
-    from app.extensions import csrf
+    from barcamp.extensions import csrf
 
     exempt = {name for name in csrf._exempt_views}
     page_views = {f"{view.__module__}.{view.__name__}" for endpoint, view in prod_app.view_functions.items()

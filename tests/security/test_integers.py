@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.realtime import NAMESPACE as NS
+from barcamp.realtime import NAMESPACE as NS
 from tests.conftest import error_of
 
 HUGE = 2**64  # past PostgreSQL's INTEGER and SQLite's 64-bit integers alike

@@ -7,7 +7,7 @@ import pytest
 from flask import Blueprint
 from pydantic import BaseModel
 
-from app.common.api import OPERATIONS, api_route
+from barcamp.common.api import OPERATIONS, api_route
 from tests.conftest import error_of
 
 OFFSET = re.compile(r"(Z|[+-]\d{2}:\d{2})$")
@@ -43,7 +43,7 @@ def test_two_schemas_of_one_name_are_refused_at_declaration(app):
 
 
 def test_api_route_refuses_a_view_whose_auth_differs(app):
-    from app.accounts.identity import api_auth
+    from barcamp.accounts.identity import api_auth
 
     with pytest.raises(TypeError, match="differs"):
         @api_route(Blueprint("probe2", __name__), "/probe2", "GET", summary="probe", auth=("organiser",))
@@ -172,7 +172,7 @@ def test_the_id_a_creation_returns_is_the_id_deletion_takes(client, make_event, 
 
 
 def test_documented_export_formats_are_the_exporters():
-    from app.restitution.exports import FORMATS
-    from app.restitution.schemas import EXPORT_FORMATS
+    from barcamp.restitution.exports import FORMATS
+    from barcamp.restitution.schemas import EXPORT_FORMATS
 
     assert EXPORT_FORMATS == tuple(FORMATS)

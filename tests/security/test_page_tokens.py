@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.accounts.identity import identity_from_token
+from barcamp.accounts.identity import identity_from_token
 from tests.security.conftest import login
 
 TOKEN = re.compile(r'data-live-token="([^"]*)"')
@@ -87,8 +87,8 @@ def test_metrics_without_a_token_answer_loopback_only(client):
 
 @pytest.fixture
 def metrics_token_client(app):
-    from app import create_app
-    from app.extensions import db
+    from barcamp import create_app
+    from barcamp.extensions import db
 
     guarded = create_app({**app.config, "METRICS_TOKEN": "s3cret-metrics-token-of-32-chars!"})
     yield guarded.test_client()
@@ -111,8 +111,8 @@ def test_metrics_with_a_token_require_it_from_everywhere(metrics_token_client):
 
 
 def test_metrics_token_is_read_from_the_environment(monkeypatch, app):
-    from app import create_app
-    from app.extensions import db
+    from barcamp import create_app
+    from barcamp.extensions import db
 
     monkeypatch.setenv("BARCAMP_METRICS_TOKEN", "from-the-env")
     config = {k: v for k, v in app.config.items() if k != "METRICS_TOKEN"}

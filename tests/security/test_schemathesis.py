@@ -24,7 +24,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
-from app.extensions import db
+from barcamp.extensions import db
 
 #: generated requests per operation, per mode (valid, invalid) and per role
 EXAMPLES = 8

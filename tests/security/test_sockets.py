@@ -8,8 +8,8 @@ import pytest
 import requests
 import socketio as socketio_client
 
-from app.extensions import socketio
-from app.realtime import NAMESPACE as NS
+from barcamp.extensions import socketio
+from barcamp.realtime import NAMESPACE as NS
 from tests.conftest import hang_up
 
 #: events every client may send, with a valid-looking payload (later areas add theirs to the server)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.extensions import db
-from app.voting.services import record_ballot
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.voting.services import record_ballot
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def barcamp_cli(app):
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from app.cli import cli
+    from barcamp.cli import cli
 
     def _invoke(*args, input=None):
         return CliRunner().invoke(cli, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))
@@ -50,7 +50,7 @@ def barcamp_cli(app):
 
 
 def phase(app, event, target):
-    from app.events.views import change_phase
+    from barcamp.events.views import change_phase
 
     with app.app_context():
         change_phase(db.session.get(Event, event["id"]), target)

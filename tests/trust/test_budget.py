@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from app.extensions import db
+from barcamp.extensions import db
 
 DOTS_5 = {"mode": "dots", "dots": 5, "max_per_proposal": 3}
 

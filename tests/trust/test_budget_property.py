@@ -19,28 +19,28 @@ from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, p
                                  run_state_machine_as_test)
 from sqlalchemy import func, select
 
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events.models import Event
-from app.events.schemas import EventCreate
-from app.events.services import create_event, transition_phase
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import join_event
-from app.privacy.services import budget_breaches, forget_participant, recount, update_policy
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.proposals.schemas import ProposalCreate
-from app.proposals.services import create_proposal, set_hidden
-from app.regroupement.models import Merge
-from app.regroupement.services import merge_topics, undo_merge
-from app.voting.ballots import BallotRequest, record_ballots
-from app.voting.models import Ballot
-from app.voting.services import my_votes
-from app.workshops import services as workshops
-from app.workshops.enums import CardSection
-from app.workshops.models import Card, CardDot
-from app.workshops.services import Caller
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events.models import Event
+from barcamp.events.schemas import EventCreate
+from barcamp.events.services import create_event, transition_phase
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import join_event
+from barcamp.privacy.services import budget_breaches, forget_participant, recount, update_policy
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.proposals.schemas import ProposalCreate
+from barcamp.proposals.services import create_proposal, set_hidden
+from barcamp.regroupement.models import Merge
+from barcamp.regroupement.services import merge_topics, undo_merge
+from barcamp.voting.ballots import BallotRequest, record_ballots
+from barcamp.voting.models import Ballot
+from barcamp.voting.services import my_votes
+from barcamp.workshops import services as workshops
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.models import Card, CardDot
+from barcamp.workshops.services import Caller
 
 TOPIC_BUDGET, CARD_BUDGET = 3, 3
 VOTERS, TOPICS, CARDS = 3, 3, 3
@@ -140,7 +140,7 @@ def test_no_sequence_of_moves_overspends_a_budget(app, make_organiser):
         def hide_topic(self, data, door, spend):
             """The organiser hides a topic (dashboard, API), or a participant reports it (one report hides);
             its voters may then spend the dots that came back."""
-            from app.moderation.services import report_proposal
+            from barcamp.moderation.services import report_proposal
 
             topic = data.draw(st.sampled_from(self.topics_in(ProposalStatus.VISIBLE)))
             reporter = data.draw(st.sampled_from(self.voters))
@@ -158,7 +158,7 @@ def test_no_sequence_of_moves_overspends_a_budget(app, make_organiser):
         @rule(data=st.data(), door=st.sampled_from(["show", "restore", "confirm"]))
         def restore_topic(self, data, door):
             """The organiser shows a hidden topic again (dashboard, API), or reviews its reports."""
-            from app.moderation.services import review
+            from barcamp.moderation.services import review
 
             topic = data.draw(st.sampled_from(self.topics_in(ProposalStatus.HIDDEN)))
             if door == "show":
@@ -220,7 +220,7 @@ def test_no_sequence_of_moves_overspends_a_budget(app, make_organiser):
         def hide_card(self, data, move, spend):
             """A participant reports a card (one report hides it) or removes their own; the dots that came
             back may then be spent."""
-            from app.moderation.services import report_card
+            from barcamp.moderation.services import report_card
 
             card, who = data.draw(st.sampled_from(self.cards)), data.draw(st.sampled_from(self.people))
 
@@ -238,7 +238,7 @@ def test_no_sequence_of_moves_overspends_a_budget(app, make_organiser):
         @rule(data=st.data(), decision=st.sampled_from(["restore", "confirm"]))
         def restore_card(self, data, decision):
             """The organiser reviews a hidden card's reports."""
-            from app.moderation.services import review_card
+            from barcamp.moderation.services import review_card
 
             card = data.draw(st.sampled_from(self.cards_where(Card.hidden_at.is_not(None))))
             _attempt(lambda: review_card(db.session.get(Event, self.b), card, decision))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from app.extensions import db
+from barcamp.extensions import db
 from tests.conftest import error_of
 from tests.trust.conftest import phase
 
@@ -49,8 +49,8 @@ def test_secret_ballot_unlinks_ballots_at_close_and_counts_stay_exact(app, clien
     forum = voted_forum()
     policy(client, forum) and None
     with app.app_context():
-        from app.privacy.services import ensure_policy
-        from app.common.db import write_transaction
+        from barcamp.privacy.services import ensure_policy
+        from barcamp.common.db import write_transaction
 
         with write_transaction():
             ensure_policy(forum["id"]).secret_ballot = True  # set before the vote in real life (see next test)
@@ -79,8 +79,8 @@ def test_secret_ballot_unlinks_ballots_at_close_and_counts_stay_exact(app, clien
 def test_secret_ballot_stand_in_voters_are_in_no_count(app, client, voted_forum, fresh_db):
     forum = voted_forum()
     with app.app_context():
-        from app.common.db import write_transaction
-        from app.privacy.services import ensure_policy
+        from barcamp.common.db import write_transaction
+        from barcamp.privacy.services import ensure_policy
 
         with write_transaction():
             ensure_policy(forum["id"]).secret_ballot = True
@@ -89,9 +89,9 @@ def test_secret_ballot_stand_in_voters_are_in_no_count(app, client, voted_forum,
 
     export = client.get(f"/api/v1/events/{forum['id']}/export?format=json", headers=headers).get_json()
     with app.app_context():
-        from app.events.models import Event
-        from app.participants.services import count_participants
-        from app.privacy.services import archive_of
+        from barcamp.events.models import Event
+        from barcamp.participants.services import count_participants
+        from barcamp.privacy.services import archive_of
 
         dashboard = count_participants(forum["id"])
         archived = archive_of(db.session.get(Event, forum["id"]))["participants"]
@@ -182,7 +182,7 @@ def test_purge_respects_each_forums_retention_period(app, client, voted_forum, b
 
 
 def test_daily_purge_task_purges_expired_forums(app, voted_forum, fresh_db):
-    from app.privacy.tasks import run_purge_once
+    from barcamp.privacy.tasks import run_purge_once
 
     forum = voted_forum()
     _age(app, forum, 400)

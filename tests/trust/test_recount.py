@@ -9,8 +9,8 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import text
 
-from app.extensions import db
-from app.privacy.recount import rank
+from barcamp.extensions import db
+from barcamp.privacy.recount import rank
 from tests.conftest import error_of
 from tests.trust.conftest import drop_ballot_uniqueness
 
@@ -118,7 +118,7 @@ def test_cli_recount_spots_a_tampered_counter(app, barcamp_cli, voted_forum):
     """Live results computed on a changed ballot vs the recount of the stored file: the CLI reports it."""
     forum = voted_forum()
     with app.app_context():
-        from app.privacy.recount import differences
+        from barcamp.privacy.recount import differences
 
         live = {"participants_voted": 3, "ranking": [
             {"proposal_id": forum["topics"][0], "score": 4, "rank": 1, "voters": 2, "grade": None}]}

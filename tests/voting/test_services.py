@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.voting.services import cast_vote, compute_results, my_votes
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.voting.services import cast_vote, compute_results, my_votes
 
 
 def cast(event, participant, proposal_id, value):
@@ -160,8 +160,8 @@ def test_cast_vote_refuses_values_outside_the_rules(ctx, make_event, make_partic
 
 
 def test_hidden_topic_leaves_results_and_frees_its_dots(ctx, make_event, make_participant, make_proposal):
-    from app.proposals.models import Proposal
-    from app.proposals.services import set_hidden
+    from barcamp.proposals.models import Proposal
+    from barcamp.proposals.services import set_hidden
 
     event = make_event(phase="voting")
     voter = make_participant(event)

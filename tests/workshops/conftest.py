@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.events.models import Event
-from app.events.services import transition_phase
-from app.extensions import db
+from barcamp.common.db import write_transaction
+from barcamp.events.models import Event
+from barcamp.events.services import transition_phase
+from barcamp.extensions import db
 
 
 @pytest.fixture(autouse=True)

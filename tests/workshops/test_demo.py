@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.demo import create_demo
-from app.events.models import Event
-from app.extensions import db
-from app.workshops import services
+from barcamp.demo import create_demo
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.workshops import services
 
 
 def test_demo_creates_the_2017_workshops_once(ctx):

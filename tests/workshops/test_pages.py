@@ -163,8 +163,8 @@ def test_organiser_renames_and_deletes_a_workshop_from_the_manage_page(client, b
 
 
 def test_rename_and_delete_pages_need_the_csrf_token(app, board):
-    from app import create_app
-    from app.extensions import db
+    from barcamp import create_app
+    from barcamp.extensions import db
 
     csrf_app = create_app({**app.config, "WTF_CSRF_ENABLED": True})
     try:

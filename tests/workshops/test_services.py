@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from app.common.db import write_transaction
-from app.common.errors import DomainError
-from app.extensions import db
-from app.participants.models import Participant
-from app.workshops import services
-from app.workshops.enums import CardSection
-from app.workshops.models import Card
-from app.workshops.services import Caller, CardConflict
+from barcamp.common.db import write_transaction
+from barcamp.common.errors import DomainError
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.workshops import services
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.models import Card
+from barcamp.workshops.services import Caller, CardConflict
 from tests.conftest import fire_concurrently
 
 

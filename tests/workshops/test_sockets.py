@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from app.accounts.identity import PROJECTOR_TOKEN_PREFIX
+from barcamp.accounts.identity import PROJECTOR_TOKEN_PREFIX
 from tests.conftest import wait_for
 
 NS = "/live"

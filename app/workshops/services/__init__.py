@@ -11,13 +11,13 @@ and broadcast after commit (app/workshops/actions.py). One module per concern, i
 This package re-exports them, so `from app.workshops import services` then `services.add_card(…)`
 (and `from app.workshops.services import board_state`, used by app/realtime/workshop_boards.py) keep working.
 """
-from app.workshops.services.boards import (board_me, board_state, card_dot_totals, card_out, facilitator_out,
+from barcamp.workshops.services.boards import (board_me, board_state, card_dot_totals, card_out, facilitator_out,
                                            my_dots, single_card_out, visible_cards, visible_only, workshop_topics,
                                            workshops_out)
-from app.workshops.services.cards import (EDITABLE_FIELDS, FACILITATOR_FIELDS, Caller, CardConflict, add_card,
+from barcamp.workshops.services.cards import (EDITABLE_FIELDS, FACILITATOR_FIELDS, Caller, CardConflict, add_card,
                                           edit_card, merge_cards, remove_card, require_reporter)
-from app.workshops.services.dots import record_dots, trim_over_budget
-from app.workshops.services.workshops import (FACILITATOR_TOKEN_PREFIX, claim_facilitator, create_workshop,
+from barcamp.workshops.services.dots import record_dots, trim_over_budget
+from barcamp.workshops.services.workshops import (FACILITATOR_TOKEN_PREFIX, claim_facilitator, create_workshop,
                                               delete_workshop, get_workshop, hash_token, is_facilitator, is_member,
                                               join_workshop, list_workshops, may_read, member_of, rename_workshop,
                                               set_facilitator, workshops_from_ranking)

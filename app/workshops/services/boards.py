@@ -5,12 +5,12 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.models import Proposal
-from app.workshops.enums import CardSection
-from app.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic
-from app.workshops.services.workshops import is_facilitator, is_member
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.models import Proposal
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.models import Card, CardDot, Workshop, WorkshopMember, WorkshopTopic
+from barcamp.workshops.services.workshops import is_facilitator, is_member
 
 def visible_only():
     """SQL conditions of a card on the board (Card.is_visible): neither deleted, hidden nor merged away."""
@@ -31,7 +31,7 @@ def workshop_topics(workshop_ids: list[int]) -> dict[int, list[tuple[int, str]]]
 
 
 def facilitator_out(workshop: Workshop) -> dict:
-    from app.participants.services import display_name
+    from barcamp.participants.services import display_name
 
     if workshop.facilitator_participant_id is not None:
         participant = db.session.get(Participant, workshop.facilitator_participant_id)
@@ -136,7 +136,7 @@ def board_me(workshop: Workshop, kind: str, organiser_id: int | None = None,
 
 def _my_reports(workshop_id: int, participant_id: int) -> list[int]:
     """Ids of the workshop's cards this participant reported (their button then says so)."""
-    from app.moderation.models import Report
+    from barcamp.moderation.models import Report
 
     return list(db.session.scalars(
         select(Report.card_id).join(Card, Card.id == Report.card_id)

@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from app.events.enums import Phase
-from app.events.models import Event
-from app.extensions import db
-from app.workshops.enums import CardSection
-from app.workshops.models import Card, Workshop
-from app.workshops.schemas import TEXT_MAX
-from app.workshops.services.boards import single_card_out, visible_only
-from app.workshops.services.workshops import is_facilitator, join_workshop
+from barcamp.common.db import is_sqlite, utcnow
+from barcamp.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.models import Card, Workshop
+from barcamp.workshops.schemas import TEXT_MAX
+from barcamp.workshops.services.boards import single_card_out, visible_only
+from barcamp.workshops.services.workshops import is_facilitator, join_workshop
 
 class CardConflict(Conflict):
     """A change based on a stale version: carries the card as it is now, so nothing is lost."""

@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 
-from app.common.db import is_sqlite, utcnow
-from app.common.errors import Conflict, Forbidden, NotFound
-from app.events.enums import Phase
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.participants.services import lock_forums_of
-from app.workshops.enums import CardSection
-from app.workshops.models import Card, CardDot, Workshop
-from app.workshops.services.boards import my_dots, visible_only
-from app.workshops.services.workshops import join_workshop
+from barcamp.common.db import is_sqlite, utcnow
+from barcamp.common.errors import Conflict, Forbidden, NotFound
+from barcamp.events.enums import Phase
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.participants.services import lock_forums_of
+from barcamp.workshops.enums import CardSection
+from barcamp.workshops.models import Card, CardDot, Workshop
+from barcamp.workshops.services.boards import my_dots, visible_only
+from barcamp.workshops.services.workshops import join_workshop
 
 def record_dots(workshop_id: int, participant_id: int, card_id: int, value: int) -> tuple[int, int]:
     """Set the participant's dots on a proposal card to an absolute value; return (value, remaining).

@@ -7,14 +7,14 @@ import secrets
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.common.db import utcnow
-from app.common.errors import Forbidden, InvalidInput, NotFound
-from app.events.models import Event
-from app.extensions import db
-from app.participants.models import Participant
-from app.proposals.enums import ProposalStatus
-from app.proposals.models import Proposal
-from app.workshops.models import Workshop, WorkshopMember, WorkshopTopic
+from barcamp.common.db import utcnow
+from barcamp.common.errors import Forbidden, InvalidInput, NotFound
+from barcamp.events.models import Event
+from barcamp.extensions import db
+from barcamp.participants.models import Participant
+from barcamp.proposals.enums import ProposalStatus
+from barcamp.proposals.models import Proposal
+from barcamp.workshops.models import Workshop, WorkshopMember, WorkshopTopic
 
 #: facilitator link tokens start with this (the rest is 192 random bits)
 FACILITATOR_TOKEN_PREFIX = "f_"
@@ -88,7 +88,7 @@ def create_workshop(event: Event, title: str, description: str = "", proposal_id
 
 def workshops_from_ranking(event: Event, top: int) -> list[Workshop]:
     """One workshop per topic for the top `top` of the ranking, skipping topics that already have one."""
-    from app.voting.services import compute_results
+    from barcamp.voting.services import compute_results
 
     taken = set(db.session.scalars(
         select(WorkshopTopic.proposal_id).join(Workshop, Workshop.id == WorkshopTopic.workshop_id)
@@ -129,7 +129,7 @@ def delete_workshop(workshop: Workshop) -> Workshop:
 
 def set_facilitator(workshop: Workshop, organiser_id: int | None, link: bool) -> str | None:
     """Name an organiser as facilitator, or issue a new facilitator link; return the link's token (once)."""
-    from app.accounts.models import Organiser
+    from barcamp.accounts.models import Organiser
 
     workshop.facilitator_participant_id = None
     workshop.facilitator_token_hash = None
