@@ -157,28 +157,62 @@
     error.hidden = !message;
   }
 
+  // A vote goes through the phone's outbox (static/js/live.js): shown at once as pending, sent now or,
+  // offline, as soon as the phone is back (kept across a reload); the server's answer settles it. Without
+  // JavaScript, the plain form posts the vote.
+  function voteForm(proposalId) {
+    return list && list.querySelector('form[data-vote][data-proposal-id="' + proposalId + '"]');
+  }
+
+  function showPending(form, pending) {
+    if (pending) form.setAttribute("aria-busy", "true"); else form.removeAttribute("aria-busy");
+    form.classList.toggle("vote-pending", pending);
+  }
+
+  // what the server last said (a state or an ack), so that the budget shown counts the pending votes too
+  var acked = { votes: {}, remaining: null };
+
+  function showOutbox() {
+    var remaining = acked.remaining;
+    (Live.pending() || []).forEach(function (action) {
+      if (action.name !== "vote") return;
+      var form = voteForm(action.payload.proposal_id);
+      if (remaining !== null) remaining -= action.payload.value - (acked.votes[action.payload.proposal_id] || 0);
+      if (!form) return;
+      showValue(form, action.payload.value);
+      showPending(form, true);
+    });
+    if (mode === "dots" && remaining !== null) showRemaining(Math.max(0, remaining));
+  }
+
+  function voteAnswered(payload, ack) {
+    var form = voteForm(payload.proposal_id);
+    if (!form) return;
+    showPending(form, false);
+    if (ack && ack.ok) {
+      showVoteError(form, "");
+      showValue(form, ack.value);
+      acked.votes[payload.proposal_id] = ack.value;
+      acked.remaining = ack.remaining;
+      showRemaining(ack.remaining);
+      showOutbox();
+    } else {
+      showVoteError(form, ack && ack.error ? ack.error.message : "");
+      Live.resync(); // back to the values the server holds
+    }
+  }
+
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-vote") || !window.Live || !Live.connected()) return;
+    if (!form.hasAttribute || !form.hasAttribute("data-vote") || !window.Live || !Live.send) return;
     var button = e.submitter;
     if (!button || button.name !== "value") return;
     e.preventDefault();
     var value = Number(button.value);
     var proposalId = Number(form.getAttribute("data-proposal-id"));
-    form.setAttribute("aria-busy", "true");
-    Live.emit("vote", { proposal_id: proposalId, value: value }).then(function (ack) {
-      form.removeAttribute("aria-busy");
-      if (ack && ack.ok) {
-        showVoteError(form, "");
-        showValue(form, ack.value);
-        showRemaining(ack.remaining);
-      } else {
-        showVoteError(form, ack && ack.error ? ack.error.message : "");
-      }
-    }, function () {
-      form.removeAttribute("aria-busy");
-      form.submit(); // the socket did not answer twice: fall back to the plain form
-    });
+    showVoteError(form, "");
+    Live.send("vote", { proposal_id: proposalId, value: value }, "vote:" + proposalId);
+    showOutbox();
   });
 
   // -- live scores ----------------------------------------------------------------------------
@@ -227,6 +261,8 @@
   Live.connect({
     eventId: eventId,
     token: body.getAttribute("data-live-token"),
+    outbox: eventId + ":" + me,
+    onSent: function (name, payload, ack) { if (name === "vote") voteAnswered(payload, ack); },
     onState: function (state) {
       if (state.event.phase !== phase) {
         Live.reloadWhenSafe(banner);
@@ -238,7 +274,9 @@
           showValue(form, Number(state.me.votes[form.getAttribute("data-proposal-id")] || 0));
         });
         showRemaining(state.me.remaining);
+        acked = { votes: Object.assign({}, state.me.votes), remaining: state.me.remaining };
       }
+      showOutbox(); // what waits in the outbox shows over the server's values until it is answered
       showTally(state.tally);
     },
     handlers: {
@@ -251,4 +289,5 @@
       phase: function (msg) { if (msg.phase !== phase) Live.reloadWhenSafe(banner); },
     },
   });
+  showOutbox(); // votes tapped before a reload, not yet answered
 })();

@@ -14,6 +14,13 @@
  *   Live.emit(name, payload)        Promise of the ack (votes retry once on timeout)
  *   Live.connected()                whether the socket is up now
  *   Live.reloadWhenSafe(banner)     reload the page, unless a form holds unsent text
+ *   Live.send(name, payload, key)   an action that must survive the Wi-Fi (a vote): kept in the phone's
+ *                                   outbox (localStorage, across reloads) until the server answers it,
+ *                                   sent now if connected, else after the next join; a later action with
+ *                                   the same key replaces it (votes are absolute values). The answer goes
+ *                                   to config.onSent(name, payload, ack); Live.pending() lists the outbox.
+ *
+ * A status line ([data-live-status]) says when the page is offline, and how many actions wait.
  */
 (function () {
   "use strict";
@@ -28,9 +35,83 @@
   var topics = {};    // topic id -> topic, as shown (kept across a resync that leaves them out)
   var ready = false; // true once the join/sync answer gave us a snapshot
   var pending = [];   // messages received while not ready
+  var outboxKey = null; // localStorage key of this page's outbox (per forum and participant)
+  var outbox = {};    // key -> {name, payload}: actions not yet answered by the server
+  var sending = {};   // key -> the JSON of the payload on its way (sent once per connection)
+  var everLive = false;
 
   function setStatus(status) {
     document.documentElement.setAttribute("data-live", status);
+    if (status === "live") everLive = true;
+    showStatusLine();
+  }
+
+  function showStatusLine() {
+    var line = document.querySelector("[data-live-status]");
+    if (!line) return;
+    var status = document.documentElement.getAttribute("data-live");
+    var waiting = Object.keys(outbox).length;
+    var offline = (status === "offline" || status === "error") && (everLive || waiting > 0);
+    var text = "";
+    if (offline) text = line.getAttribute("data-text-offline") || "";
+    if (waiting) {
+      var many = line.getAttribute(waiting === 1 ? "data-text-pending-one" : "data-text-pending-many") || "";
+      text = (text ? text + " " : "") + many.replace("{n}", String(waiting));
+    }
+    if (line.textContent !== text) line.textContent = text;
+    line.hidden = !text;
+  }
+
+  // -- the outbox: actions kept until the server answers them ------------------------------------
+  function saveOutbox() {
+    if (!outboxKey) return;
+    try {
+      if (Object.keys(outbox).length) window.localStorage.setItem(outboxKey, JSON.stringify(outbox));
+      else window.localStorage.removeItem(outboxKey);
+    } catch (e) { /* private mode, full: the outbox still lives as long as the page */ }
+    showStatusLine();
+  }
+
+  function loadOutbox() {
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(outboxKey) || "{}");
+      outbox = stored && typeof stored === "object" ? stored : {};
+    } catch (e) { outbox = {}; }
+  }
+
+  function flushOutbox() {
+    if (!socket || !socket.connected || !ready) return;
+    Object.keys(outbox).forEach(function (key) {
+      var item = outbox[key];
+      var body = JSON.stringify(item.payload);
+      if (sending[key] === body) return; // already on its way on this connection
+      sending[key] = body;
+      emitOnce(item.name, item.payload).then(function (ack) {
+        if (sending[key] === body) delete sending[key];
+        var retry = !ack || (ack.ok === false && ack.error && (ack.error.code === "rate_limited"
+          || ack.error.code === "internal_error"));
+        if (retry) return; // stays in the outbox: sent again after the next join
+        if (outbox[key] && JSON.stringify(outbox[key].payload) === body) {
+          delete outbox[key];
+          saveOutbox();
+        }
+        if (config.onSent) config.onSent(item.name, item.payload, ack);
+      }, function () {
+        if (sending[key] !== body) return;
+        delete sending[key]; // no answer: kept, sent again after the next join (or in a moment)
+        setTimeout(flushOutbox, 1000);
+      });
+    });
+  }
+
+  function send(name, payload, key) {
+    outbox[key] = { name: name, payload: payload };
+    saveOutbox();
+    flushOutbox();
+  }
+
+  function pendingActions() {
+    return Object.keys(outbox).map(function (key) { return { key: key, name: outbox[key].name, payload: outbox[key].payload }; });
   }
 
   /* The whole tally after a delta: changed entries merged by topic, removed ones dropped, ranked by
@@ -79,6 +160,7 @@
     var queued = pending.sort(function (a, b) { return a.msg.version - b.msg.version; });
     pending = [];
     queued.forEach(function (item) { receive(item.name, item.msg); });
+    flushOutbox(); // what the phone did offline, now that it holds the forum's state again
   }
 
   function requestState(kind) {
@@ -152,15 +234,23 @@
       setStatus("unavailable");
       return null;
     }
+    if (options.outbox) {  // a page whose actions must survive the Wi-Fi: its outbox, kept across reloads
+      outboxKey = "barcamp-outbox:" + options.outbox;
+      loadOutbox();
+    }
     setStatus("connecting");
     socket = window.io("/live", {
       auth: { token: options.token },
       transports: ["websocket", "polling"],
     });
     socket.on("connect", function () { requestState("join"); }); // also after every reconnection
-    socket.on("disconnect", function () { ready = false; setStatus("offline"); });
+    socket.on("disconnect", function () { ready = false; sending = {}; setStatus("offline"); });
     socket.on("connect_error", function () { setStatus("offline"); });
     socket.onAny(receive);
+    // the phone knows it lost the network before the heartbeat does (up to 40 s): go offline now, and
+    // reconnect (then resync and send the outbox) as soon as the network is back
+    window.addEventListener("offline", function () { if (socket.connected) socket.io.engine.close(); });
+    window.addEventListener("online", function () { if (!socket.connected) socket.connect(); });
     return socket;
   }
 
@@ -206,5 +296,6 @@
   }
 
   window.Live = { connect: connect, on: on, emit: emit, connected: connected, reloadWhenSafe: reloadWhenSafe,
-                  hasUnsentText: hasUnsentText };
+                  hasUnsentText: hasUnsentText, send: send, pending: pendingActions,
+                  resync: function () { if (socket && socket.connected) requestState("sync"); } };
 })();
