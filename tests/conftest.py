@@ -215,6 +215,14 @@ class LiveServer:
                 self.process.wait()
 
 
+def api(server, method: str, path: str, token: str, **kw):
+    """Call a live server's JSON API with a bearer token; raise on an error status."""
+    r = requests.request(method, f"{server.url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
+                         timeout=10, **kw)
+    r.raise_for_status()
+    return r.json() if r.content else None
+
+
 def barcamp(*args: str, env: dict, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "barcamp.entrypoint", *args], env=env, input=input, text=True,
                           capture_output=True, check=check, cwd=ROOT, timeout=120)

@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
+from tests.conftest import api as _api
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 WAIT_MS = 15_000
-
-
-def _api(server, method: str, path: str, token: str, **kw):
-    r = requests.request(method, f"{server.url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
-                         timeout=10, **kw)
-    r.raise_for_status()
-    return r.json() if r.content else None
 
 
 def _forum(server) -> tuple[dict, str, list[int]]:

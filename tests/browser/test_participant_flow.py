@@ -4,19 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.conftest import api as _api
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 WAIT_MS = 10_000
 SHOTS = Path("/tmp/shots")
-
-
-def _api(server, method: str, path: str, token: str, **kw):
-    r = requests.request(method, f"{server.url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
-                         timeout=10, **kw)
-    r.raise_for_status()
-    return r.json() if r.content else None
 
 
 def test_phone_proposes_and_votes_while_projector_follows_live(live_server, browser):

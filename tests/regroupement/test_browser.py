@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 import pytest
-import requests
+
+from tests.conftest import api as _api
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 WAIT_MS = 10_000
-
-
-def _api(server, method: str, path: str, token: str, **kw):
-    r = requests.request(method, f"{server.url}/api/v1{path}", headers={"Authorization": f"Bearer {token}"},
-                         timeout=10, **kw)
-    r.raise_for_status()
-    return r.json() if r.content else None
 
 
 def test_typing_a_title_suggests_similar_topics_and_support_posts_no_duplicate(live_server, browser):
