@@ -1,8 +1,9 @@
 """Throttles that count failures only: join-code guessing and password guessing.
 
 Join codes. A whole venue joins from one Wi-Fi address, and some of its people mistype. Past
-JOIN_CODE_FAILURE_LIMIT unknown codes from an address, that address is *slowed*, not locked
-out: each code it sends waits for a slot of JOIN_CODE_PACE (5 a second), right code or wrong,
+JOIN_CODE_FAILURE_LIMIT unknown codes from an address in a window (one more per 20 participants
+the address created meanwhile: a venue's typos grow with its joins, a guesser has none), that
+address is *slowed*, not locked out: each code it sends waits for a slot of JOIN_CODE_PACE (5 a second), right code or wrong,
 so a guesser cannot try more than a handful of codes a second while a phone with the right code
 still joins, a fraction of a second later. An unknown code sent while slowed is answered 429
 `too_many_attempts`; a code that would wait more than JOIN_CODE_PACE_WAIT seconds for its slot
@@ -98,6 +99,30 @@ def _paced(address: str) -> bool:
     return True
 
 
+def _counted(window, name: str, address: str) -> int:
+    """How many times `name` was counted for the address in the current window."""
+    return window.amount - limiter.limiter.get_window_stats(window, name, address).remaining
+
+
+def _slowed(address: str) -> bool:
+    """Past its free failures: JOIN_CODE_FAILURE_LIMIT, plus one per 20 participants it created (a venue)."""
+    free = parse(_join_code_limit())
+    window = type(free)(1_000_000, free.multiples)  # a counter over the same window
+    allowance = free.amount + _counted(window, "join-code-joins", address) // 20
+    return _counted(window, "join-code-failures", address) >= allowance
+
+
+def _count(name: str, address: str) -> None:
+    free = parse(_join_code_limit())
+    limiter.limiter.hit(type(free)(1_000_000, free.multiples), name, address)
+
+
+def _joined(response) -> bool:
+    """A participant created: 201 from the API, or the join form's redirect to the forum."""
+    return response.status_code == 201 or (request.method == "POST" and response.status_code == 302
+                                           and request.endpoint == "participants.join")
+
+
 def join_code_guard(view):
     """Decorate every view that resolves a join code: unknown codes counted per address, then paced."""
 
@@ -106,29 +131,32 @@ def join_code_guard(view):
         if not limiter.enabled:
             return view(*args, **kwargs)
         address = get_remote_address()
-        failures = parse(_join_code_limit())
-        slowed = not limiter.limiter.test(failures, "join-code-failures", address)
+        slowed = _slowed(address)
         if slowed and not _paced(address):
             raise TooManyAttempts("too_many_attempts", _l(
                 "Trop de codes erronés depuis ce réseau : patientez quelques secondes puis réessayez."))
         try:
             response = current_app.make_response(view(*args, **kwargs))
         except NotFound:  # the unknown code of a link or of the API
-            _count_failure(failures, address, slowed)
+            _count_failure(address, slowed)
             raise
         if _failed_code(response):  # the code form shown again
-            _count_failure(failures, address, slowed)
+            _count_failure(address, slowed)
+        elif _joined(response):
+            _count("join-code-joins", address)
         return response
 
     return guarded
 
 
-def _count_failure(failures, address: str, slowed: bool) -> None:
-    limiter.limiter.hit(failures, "join-code-failures", address)
+def _count_failure(address: str, slowed: bool) -> None:
+    _count("join-code-failures", address)
     if slowed:
         raise TooManyAttempts("too_many_attempts", _l(
             "Code inconnu, et trop de codes erronés depuis ce réseau : vérifiez le code, "
             "patientez quelques secondes puis réessayez."))
+
+
 #: decorate every view that checks an organiser password (per address, and per account)
 login_address_guard = limiter.shared_limit(_login_address_limit, scope="login-address", methods=["POST"],
                                            deduct_when=_failed_login, exempt_when=from_usual_browser)
