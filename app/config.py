@@ -41,6 +41,8 @@ class Config:
     #: seconds a forum's encoded join snapshot is reused at most (it is rebuilt sooner when the
     #: forum's version changes): a change that sends no message reaches new snapshots within this
     SNAPSHOT_MAX_AGE = 1.0
+    #: snapshots (join, resync) read at once per process; more wait their turn (app/live/services.py)
+    SNAPSHOT_CONCURRENCY = 8
     #: SQLite `synchronous` in WAL mode: FULL fsyncs the WAL at every commit, so an acknowledged write
     #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)
     SQLITE_SYNCHRONOUS = "FULL"
@@ -141,4 +143,8 @@ def load_config(app, config: type[Config] | dict | None) -> None:
         # Greenlets wait on the write lock, not on the pool: keep enough connections for readers.
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 20, "max_overflow": 40, "pool_timeout": 30})
     else:
-        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True})
+        # every worker's pool counts against PostgreSQL's max_connections (100 by default): 3 workers
+        # of 10 + 10 leave room for the CLI, backups and psql; greenlets past that wait for a connection
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+            "pool_size": int(env.get("BARCAMP_DB_POOL_SIZE", 10)),
+            "max_overflow": int(env.get("BARCAMP_DB_MAX_OVERFLOW", 10)), "pool_timeout": 30, "pool_pre_ping": True})
