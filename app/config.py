@@ -41,7 +41,7 @@ class Config:
     #: seconds a forum's encoded join snapshot is reused at most (it is rebuilt sooner when the
     #: forum's version changes): a change that sends no message reaches new snapshots within this
     SNAPSHOT_MAX_AGE = 1.0
-    #: snapshots (join, resync) read at once per process; more wait their turn (app/live/services.py)
+    #: several workers: snapshots (join, resync) read at once per process; more wait (app/live/services.py)
     SNAPSHOT_CONCURRENCY = 8
     #: SQLite `synchronous` in WAL mode: FULL fsyncs the WAL at every commit, so an acknowledged write
     #: survives a power loss too; NORMAL survives an application crash only (docs/security.md, Durability)

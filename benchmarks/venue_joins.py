@@ -88,7 +88,7 @@ def main() -> None:
     server, url, _env = live_votes.start_server(workdir, None, 0, lift_limits=False)
     try:
         forum = live_votes.create_forum(url, topics=1)
-        figures = asyncio.run(run(url, forum["join_code"], args.joins, args.seconds, args.wrong, args.concurrency))
+        figures = asyncio.run(run(url, forum["code"], args.joins, args.seconds, args.wrong, args.concurrency))
     finally:
         server.terminate()
         server.wait(timeout=10)
