@@ -86,6 +86,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        # Redis channels are server-wide, not per database: forums on other databases of the same
+        # Redis (another install, a test worker) must not hear ours
+        channel=realtime.queue_channel(app.config.get("REDIS_URL")),
         cors_allowed_origins=origins,
         max_http_buffer_size=app.config["MAX_SOCKET_MESSAGE_BYTES"],
         ping_interval=app.config["PING_INTERVAL"],

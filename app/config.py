@@ -121,6 +121,11 @@ def load_config(app, config: type[Config] | dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "barcamp.sqlite3")
     if "BARCAMP_REDIS_URL" in env and app.config.get("REDIS_URL") is None:
         app.config["REDIS_URL"] = env["BARCAMP_REDIS_URL"] or None
+    # rate limits count in Redis when the workers share one (a limit per address, not per worker);
+    # if Redis does not answer, they count in memory meanwhile rather than refuse the requests
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     if env.get("BARCAMP_PUBLIC_URL") and not app.config.get("PUBLIC_URL"):
         app.config["PUBLIC_URL"] = env["BARCAMP_PUBLIC_URL"].rstrip("/")
     if env.get("BARCAMP_METRICS_TOKEN") and not app.config.get("METRICS_TOKEN"):

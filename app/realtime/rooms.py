@@ -41,3 +41,16 @@ def stream_counter(kind: str, event_id: int) -> str:
 
 def workshop_room(workshop_id: int) -> str:
     return f"workshop:{workshop_id}"
+
+
+def queue_channel(redis_url: str | None) -> str:
+    """The Redis Pub/Sub channel of this install's messages: one per Redis database.
+
+    Redis keys live in a numbered database, but Pub/Sub channels are shared by the whole server:
+    two installs (or two test workers) on databases 14 and 15 of one Redis would otherwise deliver
+    each other's messages to rooms of the same name.
+    """
+    from urllib.parse import urlsplit
+
+    path = urlsplit(redis_url or "").path.strip("/")
+    return f"barcamp-{path or '0'}"

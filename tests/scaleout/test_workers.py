@@ -214,3 +214,21 @@ def test_quiz_answers_on_two_workers_give_one_count_stream_on_a_third(cluster, l
     assert stream == sorted(set(stream))
     sequence = [m["version"] for m in projector.messages_of_sequence()]
     assert sequence == list(range(sequence[0], sequence[0] + len(sequence)))  # the forum's own: +1 each
+
+
+def test_wrong_join_codes_count_once_across_workers(cluster):
+    """Rate limits count in Redis: wrong codes spread over three workers slow the address down together.
+
+    The address's free mistakes are 30 plus one per 20 participants it created this minute (the
+    module's other tests joined some): counted per worker, the first refusal would come after about
+    three times that many.
+    """
+    statuses = []
+    for i in range(120):
+        statuses.append(requests.post(f"{cluster.workers[i % 3].url}/api/v1/join", json={"code": f"ZZ{i:04d}"},
+                                      timeout=10).status_code)
+        if statuses[-1] == 429:
+            break
+
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) == {404} and 30 <= len(statuses) - 1 < 60
