@@ -66,12 +66,12 @@ def _announce_room(host: str, port: int) -> None:
     this computer's address on the local network, whatever address the organiser's browser uses.
     """
     from flask import current_app
+    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     from barcamp.events.presenters import join_url
     from barcamp.events.services import latest_events
     from barcamp.extensions import db
     from barcamp.ops.network import is_loopback_host, room_url
-    from sqlalchemy.exc import OperationalError, ProgrammingError
 
     if not current_app.config.get("PUBLIC_URL"):
         base = room_url(host, port)

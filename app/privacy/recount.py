@@ -1,7 +1,7 @@
 """Recount a forum from its stored ballots, independently of the live ranking code.
 
 `rank()` is a plain function on (mode, topics, ballots): it reads no database and shares no code
-with `app.voting.services.compute_results`, so a bug in one shows up as a difference. The same
+with `barcamp.voting.services.compute_results`, so a bug in one shows up as a difference. The same
 function recounts a downloaded ballot file offline.
 """
 from __future__ import annotations

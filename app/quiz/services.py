@@ -1,7 +1,7 @@
 """The quiz domain: runs, idempotent answers, profiles, scores and the room's distribution.
 
 Services flush; the caller commits once (`write_transaction`) and then broadcasts through
-`app.realtime`. Nothing here touches the request or Socket.IO.
+`barcamp.realtime`. Nothing here touches the request or Socket.IO.
 """
 from __future__ import annotations
 

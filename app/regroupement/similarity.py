@@ -4,7 +4,7 @@ Why this method (measured in docs/regroupement.md): on our fixture of French nea
 matched rapidfuzz's token_set_ratio on recall and beat it on precision, and its good thresholds
 form a wide band, so the organiser's threshold slider is forgiving. Character n-grams within
 words ("char_wb") absorb typos, word endings (dématérialisation / dématérialiser) and word order;
-`app.regroupement.text.normalise` first removes accents, elisions, stop words and plurals, which
+`barcamp.regroupement.text.normalise` first removes accents, elisions, stop words and plurals, which
 the IDF weights alone cannot learn from the handful of topics a small forum has.
 """
 from __future__ import annotations
