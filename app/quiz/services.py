@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from barcamp.common.db import utcnow
-from barcamp.common.errors import Conflict, DomainError, InvalidInput, NotFound
+from barcamp.common.errors import Conflict, InvalidInput, NotFound
 from barcamp.events.enums import Phase
 from barcamp.events.models import Event
 from barcamp.extensions import db
@@ -175,28 +175,6 @@ def accepting(event: Event, run: QuizRun | None, question: int | None = None) ->
 
 
 # -- answers ------------------------------------------------------------------------------------------
-def submit_answer(event: Event, participant: Participant, question: int, choice: int) -> dict:
-    """Set the participant's answer to one question (absolute; a second answer replaces the first).
-
-    Run inside write_transaction(); live answers go through app/quiz/answers.py in batches, with
-    the same checks. The unique constraint (participant, question) makes a second row impossible
-    whatever happens. Returns the participant's view (answers, profile or score).
-    """
-    from barcamp.quiz.answers import AnswerRequest, record_answers
-
-    outcome = record_answers([AnswerRequest(event.id, participant.id, question, choice)])[0]
-    if isinstance(outcome, DomainError):
-        raise outcome
-    return outcome
-
-
-def my_answers(participant_id: int) -> dict[int, int]:
-    rows = db.session.execute(
-        select(QuizAnswer.question, QuizAnswer.choice).where(QuizAnswer.participant_id == participant_id)
-    ).all()
-    return {q: c for q, c in rows}
-
-
 def profile_of(quiz: Quiz, answers: dict[int, int]) -> dict | None:
     """The majority profile of a set of answers; a tie lists every tied profile (mixed profile).
 

@@ -229,13 +229,6 @@ def merges_of(event: Event) -> list[Merge]:
     return list(db.session.scalars(select(Merge).where(Merge.event_id == event.id).order_by(Merge.id.desc())))
 
 
-def active_merge_of(proposal_id: int) -> Merge | None:
-    """The merge, still holding, whose result is this topic (the latest one)."""
-    return db.session.scalar(
-        select(Merge).where(Merge.result_id == proposal_id, Merge.undone_at.is_(None)).order_by(Merge.id.desc())
-    )
-
-
 def _active_merges(proposal_id: int) -> list[Merge]:
     return list(db.session.scalars(
         select(Merge).where(Merge.result_id == proposal_id, Merge.undone_at.is_(None)).order_by(Merge.id)

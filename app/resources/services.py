@@ -251,8 +251,3 @@ def resources_for_workshop(workshop_id: int) -> list[dict]:
             seen.add(item["id"])
             out.append({k: item[k] for k in _EXPORT_KEYS})
     return out
-
-
-def resources_for_proposal(proposal_id: int) -> list[dict]:
-    """A topic's attached resources, with the same keys as resources_for_workshop."""
-    return [{k: item[k] for k in _EXPORT_KEYS} for item in attached_to_proposal(proposal_id)]

@@ -176,13 +176,3 @@ class BoardOut(BaseModel):
     workshop: WorkshopOut
     sections: list[SectionOut]
     me: BoardMe | None = None
-
-
-class CardConflictBody(BaseModel):
-    code: str
-    message: str
-    current: CardOut
-
-
-class CardConflictResponse(BaseModel):
-    error: CardConflictBody
