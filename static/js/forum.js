@@ -128,6 +128,21 @@
     remainingEl.setAttribute("data-remaining", String(n));
     var text = remainingEl.getAttribute(n <= 1 ? "data-text-one" : "data-text-other");
     remainingEl.textContent = text.replace("{n}", String(n));
+    if (list) Array.prototype.forEach.call(list.querySelectorAll("form[data-vote]"), showPlus);
+  }
+
+  // « + » is disabled, with its reason as its label's description, when the budget is spent or the
+  // topic holds the most a participant may give it (the server refuses both anyway)
+  var maxPerTopic = Number(body.getAttribute("data-max-per-proposal"));
+  function showPlus(form) {
+    var plus = mode === "dots" && remainingEl && form.querySelector('[data-step="1"]');
+    if (!plus) return;
+    var value = Number(form.getAttribute("data-value") || 0);
+    var reason = "";
+    if (maxPerTopic > 0 && value >= maxPerTopic) reason = remainingEl.getAttribute("data-text-max");
+    else if (Number(remainingEl.getAttribute("data-remaining")) <= 0) reason = remainingEl.getAttribute("data-text-no-dots");
+    plus.disabled = !!reason;
+    if (reason) plus.setAttribute("title", reason); else plus.removeAttribute("title");
   }
 
   function showValue(form, value) {
@@ -139,6 +154,7 @@
       minus.value = String(value - 1);
       minus.disabled = value <= 0;
       plus.value = String(value + 1);
+      showPlus(form);
     } else if (mode === "approval") {
       var toggle = form.querySelector("[data-toggle]");
       toggle.value = String(1 - value);

@@ -67,6 +67,10 @@ def test_three_votes_tapped_offline_reach_the_server_and_the_projector_once_back
     expect(status).to_contain_text("Hors ligne : vos votes partiront dès le retour du réseau.")
     expect(status).to_contain_text("3 votes en attente.")
     expect(phone.get_by_text("Il vous reste 0 gommette")).to_be_visible()  # the pending votes count
+    for topic in topics:  # nothing left: « + » is disabled, and says why
+        plus = phone.locator(f'form[data-vote][data-proposal-id="{topic}"] [data-step="1"]')
+        expect(plus).to_be_disabled()
+        expect(plus).to_have_attribute("title", "Plus de gommette : retirez-en une d'un sujet pour voter ailleurs.")
     assert _ballots(live_server, event, token) == {}  # nothing reached the server
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -92,6 +96,8 @@ def test_votes_tapped_offline_survive_a_reload_and_go_once_back(live_server, bro
     expect(phone.locator(f'form[data-vote][data-proposal-id="{topics[0]}"] [data-slot=value]')).to_have_text("1")
     plus.click()  # the same topic twice: one action, value 2
     expect(phone.locator("[data-live-status]")).to_contain_text("1 vote en attente.")
+    expect(plus).to_be_disabled()  # 2 is the most one topic may get
+    expect(plus).to_have_attribute("title", "Ce sujet a déjà le maximum de gommettes.")
 
     context.set_offline(False)  # back, but the phone reloads before its socket is up again
     phone.reload()

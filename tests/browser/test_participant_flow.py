@@ -77,10 +77,15 @@ def test_phone_proposes_and_votes_while_projector_follows_live(live_server, brow
     assert projector.evaluate("window.__sameDocument") is True
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
-    # a refused vote (over the per-topic maximum) shows the server's message inline
-    phone_topic.locator('[data-step="1"]').click()
+    # at the per-topic maximum « + » is disabled and says why
+    plus = phone_topic.locator('[data-step="1"]')
+    plus.click()
     expect(phone_topic.locator("[data-slot=value]")).to_have_text("2", timeout=WAIT_MS)
-    phone_topic.locator('[data-step="1"]').click()
+    expect(plus).to_be_disabled()
+    expect(plus).to_have_attribute("title", "Ce sujet a déjà le maximum de gommettes.")
+    # a vote the server refuses anyway (a page out of date) shows the server's message inline
+    plus.evaluate("button => { button.disabled = false; }")
+    plus.click()
     expect(phone_topic.locator("[data-slot=vote-error]")).to_have_text("Au plus 2 gommette(s) par sujet.",
                                                                       timeout=WAIT_MS)
     phone.screenshot(path=str(SHOTS / "phone-voting.png"), full_page=True)
