@@ -3,9 +3,9 @@
 Join codes. A whole venue joins from one Wi-Fi address, and some of its people mistype. Past
 JOIN_CODE_FAILURE_LIMIT unknown codes from an address in a window (one more per 20 participants
 the address created meanwhile: a venue's typos grow with its joins, a guesser has none), that
-address is *slowed*, not locked out: each code it sends waits for a slot of JOIN_CODE_PACE (5 a second), right code or wrong,
-so a guesser cannot try more than a handful of codes a second while a phone with the right code
-still joins, a fraction of a second later. An unknown code sent while slowed is answered 429
+address is *slowed*, not locked out: each code it sends waits for a slot of JOIN_CODE_PACE (5 a
+second), right code or wrong, so a guesser cannot try more than a handful of codes a second while
+a phone with the right code still joins, a fraction of a second later. An unknown code sent while slowed is answered 429
 `too_many_attempts`; a code that would wait more than JOIN_CODE_PACE_WAIT seconds for its slot
 (many tries at once) is refused 429 without being looked up. Successful joins never count (they
 stay under JOIN_RATE_LIMIT per address).
@@ -104,17 +104,21 @@ def _counted(window, name: str, address: str) -> int:
     return window.amount - limiter.limiter.get_window_stats(window, name, address).remaining
 
 
+def _free_failures_and_window():
+    """JOIN_CODE_FAILURE_LIMIT, and an unbounded counter over its window (the counts are compared by hand)."""
+    free = parse(_join_code_limit())
+    return free, type(free)(1_000_000, free.multiples)
+
+
 def _slowed(address: str) -> bool:
     """Past its free failures: JOIN_CODE_FAILURE_LIMIT, plus one per 20 participants it created (a venue)."""
-    free = parse(_join_code_limit())
-    window = type(free)(1_000_000, free.multiples)  # a counter over the same window
+    free, window = _free_failures_and_window()
     allowance = free.amount + _counted(window, "join-code-joins", address) // 20
     return _counted(window, "join-code-failures", address) >= allowance
 
 
 def _count(name: str, address: str) -> None:
-    free = parse(_join_code_limit())
-    limiter.limiter.hit(type(free)(1_000_000, free.multiples), name, address)
+    limiter.limiter.hit(_free_failures_and_window()[1], name, address)
 
 
 def _joined(response) -> bool:
