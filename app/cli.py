@@ -268,7 +268,7 @@ def recount_command(event_id: int):
 @with_appcontext
 def purge_command(dry_run: bool):
     """Erase the personal data of every forum past its retention period (keeps aggregated results)."""
-    from barcamp.privacy.services import expired_events, purge_expired
+    from barcamp.privacy.retention import expired_events, purge_expired
 
     if dry_run:
         for event in expired_events():

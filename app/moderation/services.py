@@ -16,7 +16,7 @@ from barcamp.extensions import db
 from barcamp.moderation.enums import ReportStatus
 from barcamp.moderation.models import Report
 from barcamp.participants.models import Participant
-from barcamp.privacy.services import policy_of
+from barcamp.privacy.policy import policy_of
 from barcamp.proposals.enums import ProposalStatus
 from barcamp.proposals.models import Proposal
 from barcamp.proposals.services import get_proposal, set_hidden

@@ -21,7 +21,7 @@ from barcamp.moderation.services import (
     review_card,
 )
 from barcamp.participants.services import participant_from_token
-from barcamp.privacy.services import policy_of
+from barcamp.privacy.policy import policy_of
 
 
 def _publish(proposal) -> None:

@@ -1,4 +1,5 @@
-"""Privacy by design: settings, pseudonymous ballots, secret ballot, retention, erasure, exports.
+"""Privacy by design: pseudonymous ballots, secret ballot, erasure, exports (settings: policy.py; retention:
+retention.py).
 
 Services flush; callers commit once (`write_transaction`). Nothing here touches the request.
 """
@@ -8,21 +9,22 @@ import hashlib
 import hmac
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from barcamp.common.db import utcnow
-from barcamp.common.errors import Conflict, InvalidInput
 from barcamp.events.enums import Phase
 from barcamp.events.models import Event
 from barcamp.extensions import db
 from barcamp.participants.enums import ParticipantKind
 from barcamp.participants.models import Participant
 from barcamp.participants.services import people_only
-from barcamp.privacy.models import DEFAULT_REPORT_THRESHOLD, DEFAULT_RETENTION_MONTHS, EventPolicy
+from barcamp.privacy.models import EventPolicy
+from barcamp.privacy.policy import ensure_policy, policy_of, policy_out
 from barcamp.privacy.recount import differences, rank
+from barcamp.privacy.retention import purge_event
 from barcamp.proposals.enums import ProposalStatus
 from barcamp.proposals.models import Proposal
 from barcamp.quiz.models import QuizAnswer, QuizRun
@@ -36,63 +38,6 @@ log = logging.getLogger(__name__)
 SEALED_PREFIX = "sealed:"
 #: what a participant's withdrawn-and-erased topic reads like
 ERASED_TITLE = "—"
-
-
-# -- settings -----------------------------------------------------------------------------------------
-def policy_of(event_id: int) -> EventPolicy:
-    """The forum's policy; a transient one with the defaults when none was stored yet."""
-    policy = db.session.get(EventPolicy, event_id)
-    if policy is None:
-        policy = EventPolicy(event_id=event_id, organisation="", secret_ballot=False,
-                             retention_months=DEFAULT_RETENTION_MONTHS, report_threshold=DEFAULT_REPORT_THRESHOLD,
-                             pseudonym_key="")
-    return policy
-
-
-def ensure_policy(event_id: int) -> EventPolicy:
-    """The stored policy, created with the defaults (call inside a write transaction)."""
-    policy = db.session.get(EventPolicy, event_id)
-    if policy is None:
-        policy = EventPolicy(event_id=event_id, pseudonym_key=secrets.token_hex(32))
-        db.session.add(policy)
-        db.session.flush()
-    return policy
-
-
-def update_policy(event: Event, *, organisation: str | None = None, secret_ballot: bool | None = None,
-                  retention_months: int | None = None, report_threshold: int | None = None) -> EventPolicy:
-    """Change the forum's privacy settings; the secret-ballot choice is frozen once voting opened."""
-    policy = ensure_policy(event.id)
-    if secret_ballot is not None and secret_ballot != policy.secret_ballot:
-        if event.voting_opened_at is not None:
-            log.warning("refused: secret ballot change on forum %s after the vote opened", event.id)
-            raise Conflict("rules_frozen", _("Le vote a commencé : le scrutin secret ne peut plus être changé."))
-        policy.secret_ballot = secret_ballot
-    if organisation is not None:
-        policy.organisation = organisation.strip()[:200]
-    if retention_months is not None:
-        if not 1 <= retention_months <= 120:
-            raise InvalidInput("invalid_retention", _("La durée de conservation va de 1 à 120 mois."))
-        policy.retention_months = retention_months
-    if report_threshold is not None:
-        if not 1 <= report_threshold <= 100:
-            raise InvalidInput("invalid_threshold", _("Le seuil de signalements va de 1 à 100."))
-        policy.report_threshold = report_threshold
-    db.session.flush()
-    return policy
-
-
-def policy_out(event: Event, policy: EventPolicy | None = None) -> dict:
-    policy = policy or policy_of(event.id)
-    return {
-        "organisation": policy.organisation,
-        "secret_ballot": policy.secret_ballot,
-        "retention_months": policy.retention_months,
-        "report_threshold": policy.report_threshold,
-        "erase_after": expiry(event, policy).isoformat(),
-        "ballots_sealed": policy.ballots_sealed_at is not None,
-        "purged": policy.purged_at is not None,
-    }
 
 
 # -- pseudonymous ballots and recount --------------------------------------------------------------------
@@ -299,108 +244,6 @@ def _erase_cards(participant_id: int) -> int:
         .values(text=ERASED_TITLE, gain=None, indicator=None, author_participant_id=None, client_key=None,
                 deleted_at=func.coalesce(Card.deleted_at, utcnow()), version=Card.version + 1)
     ).rowcount
-
-
-# -- retention ---------------------------------------------------------------------------------------------------
-def _months_later(moment: datetime, months: int) -> datetime:
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-                           31, 31, 30, 31, 30, 31][month - 1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def expiry(event: Event, policy: EventPolicy | None = None) -> datetime:
-    """When the forum's personal data are erased: its start (else creation) plus the retention period."""
-    policy = policy or policy_of(event.id)
-    start = _aware(max(filter(None, [event.starts_at and _aware(event.starts_at), _aware(event.created_at)])))
-    return _months_later(start, policy.retention_months)
-
-
-def archive_of(event: Event) -> dict:
-    """What a purge keeps: the forum's title and dates, the aggregated ranking and quiz distribution."""
-    from barcamp.voting.services import compute_results
-
-    run = db.session.scalar(select(QuizRun).where(QuizRun.event_id == event.id))
-    people = db.session.scalar(select(func.count(Participant.id)).where(
-        Participant.event_id == event.id, people_only())) or 0
-    results = compute_results(event)
-    return {
-        "title": event.title,
-        "starts_at": event.starts_at.isoformat() if event.starts_at else None,
-        "place": event.place,
-        "participants": people,
-        "results": {"mode": results["mode"], "participants_voted": results["participants_voted"],
-                    "ranking": [{k: row[k] for k in ("rank", "title", "score", "voters", "grade")}
-                                for row in results["ranking"]]},
-        "quiz": run.distribution if run and run.distribution else None,
-    }
-
-
-def purge_event(event: Event) -> dict:
-    """Erase the forum's personal data and free text, keeping only its archive (see archive_of)."""
-    policy = ensure_policy(event.id)
-    if policy.purged_at is not None:
-        return {"event_id": event.id, "already": True}
-    policy.archive = archive_of(event)
-    counts = {"event_id": event.id}
-    from barcamp.moderation.models import Report
-
-    counts["reports"] = db.session.execute(delete(Report).where(Report.event_id == event.id)).rowcount
-    counts["ballots"] = db.session.execute(delete(Ballot).where(Ballot.event_id == event.id)).rowcount
-    counts["quiz_answers"] = db.session.execute(delete(QuizAnswer).where(QuizAnswer.event_id == event.id)).rowcount
-    counts["cards"] = _purge_workshops(event.id)
-    counts["proposals"] = db.session.execute(delete(Proposal).where(Proposal.event_id == event.id)).rowcount
-    # people, as every count says (a secret ballot's stand-in voters go too, uncounted)
-    counts["participants"] = policy.archive["participants"]
-    db.session.execute(delete(Participant).where(Participant.event_id == event.id))
-    # the join code and projector secret stop working: nothing is left to join or project
-    # (lower-case: a typed code is upper-cased, so it can never match a purged forum again)
-    event.join_code = "x" + secrets.token_hex(3)[:5]
-    event.projector_token = secrets.token_urlsafe(24)
-    policy.purged_at = utcnow()
-    db.session.flush()
-    log.info("purged forum %s: %s", event.id, counts)
-    return counts
-
-
-def _purge_workshops(event_id: int) -> int:
-    """Workshop cards, dots and members of the forum (the workshops themselves keep their titles)."""
-    try:
-        from barcamp.workshops.models import Card, CardDot, Workshop, WorkshopMember
-    except ImportError:  # the workshops area is optional
-        return 0
-    workshops = select(Workshop.id).where(Workshop.event_id == event_id)
-    db.session.execute(delete(CardDot).where(CardDot.workshop_id.in_(workshops)))
-    db.session.execute(delete(WorkshopMember).where(WorkshopMember.workshop_id.in_(workshops)))
-    db.session.execute(update(Card).where(Card.workshop_id.in_(workshops), Card.merged_into_id.is_not(None))
-                       .values(merged_into_id=None))
-    return db.session.execute(delete(Card).where(Card.workshop_id.in_(workshops))).rowcount
-
-
-def expired_events(now: datetime | None = None) -> list[Event]:
-    """Forums whose retention period ran out and that are not purged yet."""
-    now = now or utcnow()
-    purged = select(EventPolicy.event_id).where(EventPolicy.purged_at.is_not(None))
-    candidates = db.session.scalars(select(Event).where(Event.id.not_in(purged)).order_by(Event.id))
-    return [event for event in candidates if expiry(event) <= now]
-
-
-def purge_expired(now: datetime | None = None) -> list[dict]:
-    """Purge every forum past its retention period, one transaction each; return what was erased."""
-    from barcamp.common.db import write_transaction
-
-    done = []
-    for event_id in [e.id for e in expired_events(now)]:
-        with write_transaction():
-            done.append(purge_event(db.session.get(Event, event_id)))
-    return done
 
 
 # -- an organiser's account ------------------------------------------------------------------------------------------

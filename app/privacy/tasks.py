@@ -16,7 +16,7 @@ FIRST_RUN_DELAY = 60
 def run_purge_once(app: Flask) -> int:
     """Purge the forums past their retention period; return how many were purged."""
     from barcamp.extensions import db
-    from barcamp.privacy.services import purge_expired
+    from barcamp.privacy.retention import purge_expired
 
     with app.app_context():
         try:

@@ -19,16 +19,8 @@ from barcamp.participants.services import participant_from_token
 from barcamp.privacy import bp
 from barcamp.privacy.forms import AccountDeleteForm, ForgetForm, PolicyForm
 from barcamp.privacy.schemas import AccountDelete, AccountExport, BallotBox, ForgetOut, PolicyIn, PolicyOut
-from barcamp.privacy.services import (
-    account_export,
-    ballots_document,
-    delete_account,
-    ensure_policy,
-    forget_participant,
-    policy_of,
-    policy_out,
-    update_policy,
-)
+from barcamp.privacy.policy import ensure_policy, policy_of, policy_out, update_policy
+from barcamp.privacy.services import account_export, ballots_document, delete_account, forget_participant
 
 CSV_FIELDS = ("voter", "proposal_id", "title", "value")
 

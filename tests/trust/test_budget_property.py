@@ -27,7 +27,8 @@ from barcamp.events.services import create_event, transition_phase
 from barcamp.extensions import db
 from barcamp.participants.models import Participant
 from barcamp.participants.services import join_event
-from barcamp.privacy.services import budget_breaches, forget_participant, recount, update_policy
+from barcamp.privacy.policy import update_policy
+from barcamp.privacy.services import budget_breaches, forget_participant, recount
 from barcamp.proposals.enums import ProposalStatus
 from barcamp.proposals.models import Proposal
 from barcamp.proposals.schemas import ProposalCreate

@@ -49,7 +49,7 @@ def test_secret_ballot_unlinks_ballots_at_close_and_counts_stay_exact(app, clien
     forum = voted_forum()
     policy(client, forum) and None
     with app.app_context():
-        from barcamp.privacy.services import ensure_policy
+        from barcamp.privacy.policy import ensure_policy
         from barcamp.common.db import write_transaction
 
         with write_transaction():
@@ -80,7 +80,7 @@ def test_secret_ballot_stand_in_voters_are_in_no_count(app, client, voted_forum,
     forum = voted_forum()
     with app.app_context():
         from barcamp.common.db import write_transaction
-        from barcamp.privacy.services import ensure_policy
+        from barcamp.privacy.policy import ensure_policy
 
         with write_transaction():
             ensure_policy(forum["id"]).secret_ballot = True
@@ -91,7 +91,7 @@ def test_secret_ballot_stand_in_voters_are_in_no_count(app, client, voted_forum,
     with app.app_context():
         from barcamp.events.models import Event
         from barcamp.participants.services import count_participants
-        from barcamp.privacy.services import archive_of
+        from barcamp.privacy.retention import archive_of
 
         dashboard = count_participants(forum["id"])
         archived = archive_of(db.session.get(Event, forum["id"]))["participants"]
