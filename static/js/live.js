@@ -11,7 +11,7 @@
  *
  *   Live.connect({eventId, token, onState(state), handlers: {proposal(msg), phase(msg), tally(msg)}})
  *   Live.on(name, handler)          register one more message type (other areas)
- *   Live.emit(name, payload)        Promise of the ack (votes retry once on timeout)
+ *   Live.emit(name, payload)        Promise of the ack (a vote goes through Live.send instead)
  *   Live.connected()                whether the socket is up now
  *   Live.reloadWhenSafe(banner)     reload the page, unless a form holds unsent text
  *   Live.send(name, payload, key)   an action that must survive the Wi-Fi (a vote): kept in the phone's
@@ -268,10 +268,7 @@
 
   function emit(name, payload) {
     if (!socket) return Promise.reject(new Error("not connected"));
-    var first = emitOnce(name, payload);
-    if (name !== "vote") return first;
-    // a vote is an absolute value: sending it twice is harmless, so retry once
-    return first.catch(function () { return emitOnce(name, payload); });
+    return emitOnce(name, payload);
   }
 
   function hasUnsentText() {
