@@ -37,6 +37,7 @@ def _join(browser, event):
 
 
 def _ballots(server, event, token) -> dict[int, int]:
+    """The forum's scores as the results API gives them (poll at most 10 a second: API_READ_LIMIT is 20)."""
     results = _api(server, "GET", f"/events/{event['id']}/results", token)
     return {entry["proposal_id"]: entry["score"] for entry in results["ranking"] if entry["score"]}
 
@@ -77,7 +78,8 @@ def test_three_votes_tapped_offline_reach_the_server_and_the_projector_once_back
     context.set_offline(False)
     expect(phone.get_by_text("Il vous reste 0 gommette")).to_be_visible(timeout=WAIT_MS)
     expect(status).to_be_hidden(timeout=WAIT_MS)
-    assert wait_for(lambda: _ballots(live_server, event, token) == {t: 1 for t in topics} or None, timeout=15)
+    assert wait_for(lambda: _ballots(live_server, event, token) == {t: 1 for t in topics} or None,
+                    timeout=15, interval=0.1)
     for topic in topics:  # the projector shows exactly those three votes
         expect(projector.locator(f'[data-proposal-id="{topic}"] [data-slot=score]')).to_have_text("1",
                                                                                                  timeout=WAIT_MS)
@@ -104,6 +106,7 @@ def test_votes_tapped_offline_survive_a_reload_and_go_once_back(live_server, bro
     expect(phone.locator(f'form[data-vote][data-proposal-id="{topics[0]}"] [data-slot=value]')).to_have_text(
         "2", timeout=WAIT_MS)
     expect(phone.get_by_text("Il vous reste 1 gommette")).to_be_visible(timeout=WAIT_MS)
-    assert wait_for(lambda: _ballots(live_server, event, token) == {topics[0]: 2} or None, timeout=15)
+    assert wait_for(lambda: _ballots(live_server, event, token) == {topics[0]: 2} or None,
+                    timeout=15, interval=0.1)
     assert phone.evaluate("localStorage.length") == 0  # the outbox is empty once answered
     context.close()

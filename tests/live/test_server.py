@@ -188,7 +188,8 @@ def test_tally_reaches_other_clients_and_resync_after_reconnect(server, live_cli
         body = newer[-1] if newer else resync["state"]["tally"]
         return {k: v for k, v in body.items() if k not in ("event_id", "version", "stream")}
 
-    final = wait_for(lambda: shown() == forum.results() and shown(), timeout=10)
+    # polled at 10 a second: the API answers a caller 20 reads a second (API_READ_LIMIT), then 429
+    final = wait_for(lambda: shown() == forum.results() and shown(), timeout=10, interval=0.1)
     assert [(r["proposal_id"], r["score"]) for r in final["ranking"]] == [(alpha, 1), (beta, 1)]
 
 
